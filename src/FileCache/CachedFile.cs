@@ -1,0 +1,43 @@
+namespace FileCache;
+
+/// <summary>A file's bytes as read from disk, with the version and metadata captured when they were read.</summary>
+/// <remarks>
+/// Instances are immutable and shared: every hit for the same key returns the same instance, so a hit
+/// allocates nothing. Do not write into the memory behind <see cref="Content"/>.
+/// </remarks>
+public sealed class CachedFile
+{
+    /// <summary>Initializes a new instance of the <see cref="CachedFile"/> class.</summary>
+    /// <param name="key">The key the file is cached under.</param>
+    /// <param name="fullPath">The absolute path the bytes were read from.</param>
+    /// <param name="content">The file's bytes.</param>
+    /// <param name="version">The file's version when it was read.</param>
+    /// <param name="readAt">When the bytes were read.</param>
+    public CachedFile(FileKey key, string fullPath, ReadOnlyMemory<byte> content, FileVersion version, DateTimeOffset readAt)
+    {
+        ArgumentNullException.ThrowIfNull(fullPath);
+        Key = key;
+        FullPath = fullPath;
+        Content = content;
+        Version = version;
+        ReadAt = readAt;
+    }
+
+    /// <summary>Gets the key the file is cached under.</summary>
+    public FileKey Key { get; }
+
+    /// <summary>Gets the absolute path the bytes were read from.</summary>
+    public string FullPath { get; }
+
+    /// <summary>Gets the file's bytes.</summary>
+    public ReadOnlyMemory<byte> Content { get; }
+
+    /// <summary>Gets the file's version (length and last-write time) when its bytes were read.</summary>
+    public FileVersion Version { get; }
+
+    /// <summary>Gets when the bytes were read, from the cache's <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset ReadAt { get; }
+
+    /// <summary>Gets the number of bytes in <see cref="Content"/>.</summary>
+    public int Length => Content.Length;
+}

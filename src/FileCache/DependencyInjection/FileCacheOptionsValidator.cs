@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+
+namespace FileCache.DependencyInjection;
+
+/// <summary>Validates <see cref="FileCacheOptions"/> once at start-up: one message per invalid field.</summary>
+internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FileCacheOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = Validate(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public static IEnumerable<string> Validate(FileCacheOptions options)
+    {
+        if (options.MaxBytes <= 0)
+        {
+            yield return $"FileCacheOptions.MaxBytes must be positive (was {options.MaxBytes}).";
+        }
+
+        if (options.MaxEntryBytes is <= 0)
+        {
+            yield return $"FileCacheOptions.MaxEntryBytes must be positive when set (was {options.MaxEntryBytes}).";
+        }
+
+        if (options.DefaultAbsoluteExpiration is { } absolute && absolute <= TimeSpan.Zero)
+        {
+            yield return $"FileCacheOptions.DefaultAbsoluteExpiration must be positive when set (was {absolute}).";
+        }
+
+        if (options.DefaultSlidingExpiration is { } sliding && sliding <= TimeSpan.Zero)
+        {
+            yield return $"FileCacheOptions.DefaultSlidingExpiration must be positive when set (was {sliding}).";
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < options.Projects.Count; i++)
+        {
+            var project = options.Projects[i];
+            string field = $"FileCacheOptions.Projects[{i}]";
+            if (project is null)
+            {
+                yield return $"{field} must not be null.";
+                continue;
+            }
+
+            foreach (string error in ValidateProject(project, options.MaxBytes, field))
+            {
+                yield return error;
+            }
+
+            if (!string.IsNullOrEmpty(project.Name) && !names.Add(project.Name))
+            {
+                yield return $"{field}.Name '{project.Name}' is registered twice.";
+            }
+        }
+    }
+
+    public static IEnumerable<string> ValidateProject(FileCacheProjectOptions project, long budget, string field)
+    {
+        if (string.IsNullOrEmpty(project.Name))
+        {
+            yield return $"{field}.Name must not be empty.";
+        }
+        else if (project.Name.Contains('\0', StringComparison.Ordinal))
+        {
+            yield return $"{field}.Name must not contain a NUL character.";
+        }
+
+        if (project.RootPath is not null)
+        {
+            if (project.RootPath.Length == 0 || project.RootPath.Contains('\0', StringComparison.Ordinal) || !Path.IsPathFullyQualified(project.RootPath))
+            {
+                yield return $"{field}.RootPath must be an absolute path (was '{project.RootPath}').";
+            }
+            else if (!Directory.Exists(project.RootPath))
+            {
+                yield return $"{field}.RootPath '{project.RootPath}' is not an existing directory.";
+            }
+        }
+
+        if (project.MaxBytes is { } quota && (quota <= 0 || quota > budget))
+        {
+            yield return $"{field}.MaxBytes must be positive and at most FileCacheOptions.MaxBytes ({budget}) when set (was {quota}).";
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using FileCache.Storage;
+
+namespace FileCache.Eviction;
+
+/// <summary>
+/// The two intrusive doubly linked lists every entry is on: the global one (budget) and its partition's
+/// (quota). Next of a sentinel is the eviction end; new and promoted entries go before the sentinel.
+/// All members must be called under the store lock.
+/// </summary>
+internal static class ClockList
+{
+    public static void Link(CacheEntry head, CacheEntry partitionHead, CacheEntry entry)
+    {
+        entry.Prev = head.Prev;
+        entry.Next = head;
+        head.Prev.Next = entry;
+        head.Prev = entry;
+
+        entry.PartPrev = partitionHead.PartPrev;
+        entry.PartNext = partitionHead;
+        partitionHead.PartPrev.PartNext = entry;
+        partitionHead.PartPrev = entry;
+        entry.Linked = true;
+    }
+
+    public static void Unlink(CacheEntry entry)
+    {
+        entry.Prev.Next = entry.Next;
+        entry.Next.Prev = entry.Prev;
+        entry.PartPrev.PartNext = entry.PartNext;
+        entry.PartNext.PartPrev = entry.PartPrev;
+        entry.Prev = entry.Next = entry.PartPrev = entry.PartNext = entry;
+        entry.Linked = false;
+    }
+
+    /// <summary>The second chance: an entry read since it was last considered moves to the far end of both lists.</summary>
+    public static void Promote(CacheEntry head, CacheEntry partitionHead, CacheEntry entry)
+    {
+        entry.Accessed = false;
+        Unlink(entry);
+        Link(head, partitionHead, entry);
+    }
+}

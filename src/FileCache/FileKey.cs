@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+
+namespace FileCache;
+
+/// <summary>
+/// Identifies one cached value: a project, a normalized path relative to the project's root, and an
+/// optional variant for data derived from that file (for example <c>"ast"</c> for a parsed model).
+/// </summary>
+/// <remarks>
+/// Create keys with <see cref="IFileCache.CreateKey(string, string, string?)"/>, which validates and
+/// normalizes the path once and computes the hash once. Reusing a prepared key is the fastest way to
+/// read the cache: a lookup with it hashes nothing.
+/// </remarks>
+public readonly struct FileKey : IEquatable<FileKey>
+{
+    private readonly int _hash;
+
+    internal FileKey(string project, int projectHash, string path, string? variant, bool ignoreCase)
+    {
+        Project = project;
+        ProjectHash = projectHash;
+        Path = path;
+        Variant = variant;
+        IgnoreCase = ignoreCase;
+        _hash = ComputeHash(projectHash, path, variant, ignoreCase);
+    }
+
+    /// <summary>Gets the project (partition) the key belongs to.</summary>
+    public string Project { get; }
+
+    /// <summary>Gets the normalized path relative to the project's root, with <c>/</c> separators.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets the variant of file-derived data, or <see langword="null"/> for the file's own bytes.</summary>
+    public string? Variant { get; }
+
+    /// <summary>Gets a value indicating whether the path compares case-insensitively (a per-project setting).</summary>
+    public bool IgnoreCase { get; }
+
+    /// <summary>Gets a value indicating whether this key was created by a cache (the default value is not).</summary>
+    public bool IsDefault => Path is null;
+
+    internal int ProjectHash { get; }
+
+    /// <summary>Returns a key for the same file with another variant.</summary>
+    /// <param name="variant">The variant name, or <see langword="null"/> for the file's own bytes.</param>
+    /// <returns>The new key.</returns>
+    /// <exception cref="ArgumentException"><paramref name="variant"/> is empty or contains a NUL character.</exception>
+    public FileKey WithVariant(string? variant)
+    {
+        Internal.Throw.IfInvalidVariant(variant);
+        return new FileKey(Project, ProjectHash, Path, variant, IgnoreCase);
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(FileKey other)
+    {
+        if (_hash != other._hash)
+        {
+            return false;
+        }
+
+        if (!ReferenceEquals(Path, other.Path)
+            && !string.Equals(Path, other.Path, IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return IgnoreCase == other.IgnoreCase
+            && (ReferenceEquals(Project, other.Project) || string.Equals(Project, other.Project, StringComparison.Ordinal))
+            && string.Equals(Variant, other.Variant, StringComparison.Ordinal);
+    }
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is FileKey other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => _hash;
+
+    /// <summary>Returns <c>project:path</c>, followed by <c>#variant</c> when there is one.</summary>
+    /// <returns>A readable form of the key.</returns>
+    public override string ToString() => Variant is null ? $"{Project}:{Path}" : $"{Project}:{Path}#{Variant}";
+
+    /// <summary>Compares two keys for equality.</summary>
+    /// <param name="left">The first key.</param>
+    /// <param name="right">The second key.</param>
+    /// <returns><see langword="true"/> when both name the same value.</returns>
+    public static bool operator ==(FileKey left, FileKey right) => left.Equals(right);
+
+    /// <summary>Compares two keys for inequality.</summary>
+    /// <param name="left">The first key.</param>
+    /// <param name="right">The second key.</param>
+    /// <returns><see langword="true"/> when the keys name different values.</returns>
+    public static bool operator !=(FileKey left, FileKey right) => !left.Equals(right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int ComputeHash(int projectHash, string path, string? variant, bool ignoreCase)
+    {
+        int pathHash = ignoreCase ? string.GetHashCode(path, StringComparison.OrdinalIgnoreCase) : path.GetHashCode(StringComparison.Ordinal);
+        int hash = (projectHash * 31) ^ pathHash;
+        return variant is null ? hash : HashCode.Combine(hash, variant.GetHashCode(StringComparison.Ordinal));
+    }
+}

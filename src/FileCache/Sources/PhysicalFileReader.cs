@@ -1,0 +1,79 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace FileCache.Sources;
+
+/// <summary>Reads a whole file from disk together with the version it had while being read.</summary>
+internal static class PhysicalFileReader
+{
+    private const int MaxAttempts = 3;
+
+    /// <summary>
+    /// Reads <paramref name="fullPath"/>. The version is taken from the open handle before and after the read; a
+    /// read during which the file changed (its length, last-write time, or more or fewer bytes than its length)
+    /// is retried, and after <see cref="MaxAttempts"/> such reads an <see cref="IOException"/> reaches the caller.
+    /// </summary>
+    public static async ValueTask<(byte[] Content, FileVersion Version)> ReadAsync(string fullPath, string root, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using SafeFileHandle handle = Open(fullPath, root);
+            var before = GetVersion(handle);
+            if (before.Length > Array.MaxLength)
+            {
+                throw new IOException($"The file '{fullPath}' is {before.Length} bytes long, more than a cached value can hold.");
+            }
+
+            byte[] content = before.Length == 0 ? [] : new byte[before.Length];
+            int read = 0;
+            while (read < content.Length)
+            {
+                int n = await RandomAccess.ReadAsync(handle, content.AsMemory(read), read, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            // One probe past the end tells whether the file grew while we read it.
+            byte[] probe = new byte[1];
+            int extra = await RandomAccess.ReadAsync(handle, probe, read, cancellationToken).ConfigureAwait(false);
+            var after = GetVersion(handle);
+            if (read == content.Length && extra == 0 && after == before)
+            {
+                return (content, before);
+            }
+        }
+
+        throw new IOException($"The file '{fullPath}' kept changing while it was read ({MaxAttempts} attempts).");
+    }
+
+    private static SafeFileHandle Open(string fullPath, string root)
+    {
+        try
+        {
+            var info = new FileInfo(fullPath);
+            if (info.LinkTarget is not null)
+            {
+                // A link inside the tree may point anywhere: follow it and hold it to the same rule as paths.
+                var target = info.ResolveLinkTarget(returnFinalTarget: true);
+                string resolved = target is null ? fullPath : Keys.PathNormalizer.NormalizeRoot(target.FullName);
+                if (!resolved.StartsWith(root.EndsWith('/') ? root : root + "/", StringComparison.Ordinal))
+                {
+                    throw new UnauthorizedAccessException($"The file '{fullPath}' links to '{resolved}', outside the project's root directory.");
+                }
+            }
+
+            return File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (UnauthorizedAccessException) when (Directory.Exists(fullPath))
+        {
+            throw new IOException($"The path '{fullPath}' is a directory, not a file.");
+        }
+    }
+
+    private static FileVersion GetVersion(SafeFileHandle handle) =>
+        new(RandomAccess.GetLength(handle), new DateTimeOffset(File.GetLastWriteTimeUtc(handle), TimeSpan.Zero));
+}

@@ -1,0 +1,65 @@
+namespace FileCache.Storage;
+
+/// <summary>
+/// One cached value. Immutable but for the access mark, the last-access time (sliding expiration) and the
+/// list links; a new value for a key is a new entry, so readers never see a half-updated entry.
+/// </summary>
+internal sealed class CacheEntry
+{
+    /// <summary>Creates a list sentinel.</summary>
+    public CacheEntry()
+    {
+        Partition = null!;
+        Prev = Next = PartPrev = PartNext = this;
+        AbsoluteExpiresAt = long.MaxValue;
+    }
+
+    public CacheEntry(in FileKey key, Partition partition, object? value, long size, long absoluteExpiresAt, long slidingTicks, long now)
+    {
+        Key = key;
+        Partition = partition;
+        Value = value;
+        Size = size;
+        AbsoluteExpiresAt = absoluteExpiresAt;
+        SlidingTicks = slidingTicks;
+        CanExpire = absoluteExpiresAt != long.MaxValue || slidingTicks != 0;
+        LastAccess = now;
+    }
+
+    public readonly FileKey Key;
+    public readonly Partition Partition;
+    public readonly object? Value;
+
+    /// <summary>The bytes counted against the budget.</summary>
+    public readonly long Size;
+
+    /// <summary>Timestamp (TimeProvider units) at which the entry expires; <see cref="long.MaxValue"/> for never.</summary>
+    public readonly long AbsoluteExpiresAt;
+
+    /// <summary>Sliding window in timestamp units; 0 for none.</summary>
+    public readonly long SlidingTicks;
+
+    public readonly bool CanExpire;
+
+    /// <summary>Last read, in timestamp units; written by hits only when <see cref="SlidingTicks"/> is set.</summary>
+    public long LastAccess;
+
+    /// <summary>
+    /// The CLOCK access mark: set by a hit (a plain store, only when not already set, so a hot entry's cache
+    /// line is not written on every hit), cleared by the evictor when it gives the entry a second chance.
+    /// A lost race between the two costs one second chance, never correctness.
+    /// </summary>
+    public bool Accessed;
+
+    // Links of the global and the partition's eviction lists; guarded by the store lock.
+    public CacheEntry Prev = null!;
+    public CacheEntry Next = null!;
+    public CacheEntry PartPrev = null!;
+    public CacheEntry PartNext = null!;
+
+    /// <summary>True while the entry is in the store's lists and counted; guarded by the store lock.</summary>
+    public bool Linked;
+
+    public bool IsExpired(long now) =>
+        now >= AbsoluteExpiresAt || (SlidingTicks != 0 && now - Volatile.Read(ref LastAccess) >= SlidingTicks);
+}

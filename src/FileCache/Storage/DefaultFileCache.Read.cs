@@ -1,0 +1,151 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using FileCache.Internal;
+using FileCache.Keys;
+using FileCache.Sources;
+
+namespace FileCache.Storage;
+
+/// <summary>The hit path: no lock, no allocation, no clock read unless the entry can expire.</summary>
+internal sealed partial class DefaultFileCache
+{
+    /// <inheritdoc/>
+    public bool TryGet<T>(in FileKey key, [MaybeNullWhen(false)] out T value)
+    {
+        if (_disposed)
+        {
+            Throw.ObjectDisposed();
+        }
+
+        if (key.IsDefault)
+        {
+            Throw.Argument("The key is default; create keys with IFileCache.CreateKey.", nameof(key));
+        }
+
+        var partition = _partitions.Find(key.Project, key.ProjectHash);
+        if (partition is null)
+        {
+            value = default;
+            return false;
+        }
+
+        return TryGetCore(partition, key, out value);
+    }
+
+    /// <inheritdoc/>
+    public bool TryGet<T>(string project, string path, [MaybeNullWhen(false)] out T value)
+    {
+        if (_disposed)
+        {
+            Throw.ObjectDisposed();
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(project);
+        var partition = _partitions.Find(project, Partition.HashName(project));
+        if (partition is null)
+        {
+            ArgumentNullException.ThrowIfNull(path);
+            value = default;
+            return false;
+        }
+
+        string normalized = PathNormalizer.Normalize(path, partition.Root, partition.IgnoreCase, nameof(path));
+        var key = new FileKey(partition.Name, partition.NameHash, normalized, null, partition.IgnoreCase);
+        return TryGetCore(partition, key, out value);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<CachedFile> ReadAsync(string project, string path, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var partition = GetPartition(project);
+        string normalized = PathNormalizer.Normalize(path, partition.Root, partition.IgnoreCase, nameof(path));
+        return ReadCore(partition, new FileKey(partition.Name, partition.NameHash, normalized, null, partition.IgnoreCase), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<CachedFile> ReadAsync(FileKey key, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var partition = GetPartition(key, nameof(key));
+        if (key.Variant is not null)
+        {
+            Throw.Argument("A key with a variant names derived data, not a file: use GetOrAddAsync for it.", nameof(key));
+        }
+
+        return ReadCore(partition, key, cancellationToken);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetCore<T>(Partition partition, in FileKey key, [MaybeNullWhen(false)] out T value)
+    {
+        if (partition.Map.TryGetValue(key, out var entry) && entry.Value is T found)
+        {
+            if (!entry.CanExpire || TouchExpiring(entry))
+            {
+                if (!entry.Accessed)
+                {
+                    entry.Accessed = true;
+                }
+
+                partition.Counters.Hits.Increment();
+                value = found;
+                return true;
+            }
+        }
+
+        partition.Counters.Misses.Increment();
+        value = default;
+        return false;
+    }
+
+    /// <summary>For an entry that can expire: removes it if it has, otherwise renews its sliding window.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TouchExpiring(CacheEntry entry)
+    {
+        long now = _time.GetTimestamp();
+        if (entry.IsExpired(now))
+        {
+            var sink = NewSink();
+            lock (_store.Lock)
+            {
+                _store.RemoveEntryLocked(entry, RemovalReason.Expired, sink);
+            }
+
+            Raise(sink);
+            return false;
+        }
+
+        if (entry.SlidingTicks != 0)
+        {
+            Volatile.Write(ref entry.LastAccess, now);
+        }
+
+        return true;
+    }
+
+    private ValueTask<CachedFile> ReadCore(Partition partition, in FileKey key, CancellationToken cancellationToken)
+    {
+        if (partition.Root is null)
+        {
+            throw new InvalidOperationException($"Project '{partition.Name}' has no root directory: it holds only values set by the caller or produced by loaders.");
+        }
+
+        if (TryGetCore(partition, key, out CachedFile? file))
+        {
+            return new ValueTask<CachedFile>(file!);
+        }
+
+        return LoadAsync(partition, key, _diskLoader, null, cancellationToken);
+    }
+
+    private async ValueTask<CachedFile> LoadFromDiskAsync(FileKey key, CancellationToken cancellationToken)
+    {
+        var partition = _partitions.Find(key.Project, key.ProjectHash)
+            ?? throw new InvalidOperationException($"Project '{key.Project}' was removed while its file was being read.");
+        string root = partition.Root!;
+        string fullPath = Path.Join(root, key.Path);
+        var (content, version) = await PhysicalFileReader.ReadAsync(fullPath, root, cancellationToken).ConfigureAwait(false);
+        return new CachedFile(key, fullPath, content, version, _time.GetUtcNow());
+    }
+}

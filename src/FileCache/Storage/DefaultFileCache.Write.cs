@@ -1,0 +1,210 @@
+using FileCache.Internal;
+using FileCache.Keys;
+
+namespace FileCache.Storage;
+
+/// <summary>Loads (single flight), inserts and removals: the paths that take the store lock.</summary>
+internal sealed partial class DefaultFileCache
+{
+    /// <summary>Bytes counted for an entry besides its payload: the entry, its dictionary node and the value's header.</summary>
+    internal const long EntryOverhead = 160;
+
+    /// <inheritdoc/>
+    public ValueTask<T> GetOrAddAsync<T>(FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var partition = GetPartition(key, nameof(key));
+        ArgumentNullException.ThrowIfNull(loader);
+        ValidateEntryOptions<T>(options);
+        if (TryGetCore(partition, key, out T? value))
+        {
+            return new ValueTask<T>(value!);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        return LoadAsync(partition, key, loader, options, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public bool Set<T>(in FileKey key, T value, FileCacheEntryOptions? options = null)
+    {
+        ThrowIfDisposed();
+        var partition = GetPartition(key, nameof(key));
+        ValidateEntryOptions<T>(options);
+        return Insert(partition, key, value, options, load: null);
+    }
+
+    /// <inheritdoc/>
+    public bool Remove(in FileKey key)
+    {
+        ThrowIfDisposed();
+        return RemoveCore(GetPartition(key, nameof(key)), key);
+    }
+
+    /// <inheritdoc/>
+    public bool Remove(string project, string path)
+    {
+        ThrowIfDisposed();
+        var partition = GetPartition(project);
+        string normalized = PathNormalizer.Normalize(path, partition.Root, partition.IgnoreCase, nameof(path));
+        return RemoveCore(partition, new FileKey(partition.Name, partition.NameHash, normalized, null, partition.IgnoreCase));
+    }
+
+    /// <inheritdoc/>
+    public int InvalidateProject(string project)
+    {
+        ThrowIfDisposed();
+        return InvalidatePartition(GetPartition(project), RemovalReason.Invalidated, removeProject: false);
+    }
+
+    /// <inheritdoc/>
+    public void Clear()
+    {
+        ThrowIfDisposed();
+        foreach (var partition in _partitions.All)
+        {
+            InvalidatePartition(partition, RemovalReason.Removed, removeProject: false);
+        }
+    }
+
+    private bool RemoveCore(Partition partition, in FileKey key)
+    {
+        var sink = NewSink();
+        bool removed;
+        lock (_store.Lock)
+        {
+            // Fence first: a load of this key that started before now must not cache what it read.
+            if (partition.InFlight.TryRemove(key, out var load))
+            {
+                load.Fenced = true;
+            }
+
+            removed = _store.RemoveLocked(partition, key, RemovalReason.Removed, sink);
+            partition.Counters.Invalidations++;
+        }
+
+        Raise(sink);
+        return removed;
+    }
+
+    private int InvalidatePartition(Partition partition, RemovalReason reason, bool removeProject)
+    {
+        var sink = NewSink();
+        int removed;
+        lock (_store.Lock)
+        {
+            // Loads that started before this point compare their generation at insert time and are dropped.
+            partition.Generation++;
+            partition.Removed |= removeProject;
+            foreach (var load in partition.InFlight)
+            {
+                load.Value.Fenced = true;
+            }
+
+            partition.InFlight.Clear();
+            removed = _store.RemoveAllLocked(partition, reason, sink);
+            partition.Counters.Invalidations++;
+        }
+
+        Raise(sink);
+        return removed;
+    }
+
+    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (partition.InFlight.TryGetValue(key, out var existing))
+            {
+                if (existing is LoadOperation<T> shared && shared.TryJoin())
+                {
+                    return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                // A load of another type for the same key, or one being abandoned: let it finish, then retry.
+                await existing.Completion.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
+                continue;
+            }
+
+            var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation));
+            if (!partition.InFlight.TryAdd(key, load))
+            {
+                continue;
+            }
+
+            load.Start(
+                loader,
+                (op, value) =>
+                {
+                    Interlocked.Increment(ref op.Partition.Counters.Loads);
+                    Insert(op.Partition, op.Key, value, options, op);
+                },
+                static op => Interlocked.Increment(ref op.Partition.Counters.LoadFailures));
+            return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool Insert<T>(Partition partition, in FileKey key, T value, FileCacheEntryOptions? options, LoadOperation? load)
+    {
+        long size = options?.Size ?? (SizeOf(value) + EntryOverhead);
+        long now = _time.GetTimestamp();
+        long absolute = options?.AbsoluteExpirationRelativeToNow is { } relative ? ToTimestampTicks(relative) : _defaultAbsoluteTicks ?? 0;
+        long sliding = options?.SlidingExpiration is { } slide ? ToTimestampTicks(slide) : _defaultSlidingTicks ?? 0;
+        var entry = new CacheEntry(key, partition, value, size, absolute == 0 ? long.MaxValue : now + absolute, sliding, now);
+
+        var sink = NewSink();
+        bool inserted;
+        lock (_store.Lock)
+        {
+            inserted = !_disposed && _store.InsertLocked(entry, load, now, sink);
+        }
+
+        Raise(sink);
+        return inserted;
+    }
+
+    private static void ValidateEntryOptions<T>(FileCacheEntryOptions? options)
+    {
+        if (options is not null)
+        {
+            if (options.Size is < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.Size, "FileCacheEntryOptions.Size must not be negative.");
+            }
+
+            if (options.AbsoluteExpirationRelativeToNow is { } absolute && absolute <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), absolute, "FileCacheEntryOptions.AbsoluteExpirationRelativeToNow must be positive.");
+            }
+
+            if (options.SlidingExpiration is { } sliding && sliding <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), sliding, "FileCacheEntryOptions.SlidingExpiration must be positive.");
+            }
+        }
+
+        if (options?.Size is null && !HasKnownSize(typeof(T)))
+        {
+            Throw.Argument($"Values of type {typeof(T)} have no known size: set FileCacheEntryOptions.Size.", nameof(options));
+        }
+    }
+
+    private static bool HasKnownSize(Type type) =>
+        type == typeof(CachedFile) || type == typeof(byte[]) || type == typeof(string)
+        || type == typeof(ReadOnlyMemory<byte>) || type == typeof(Memory<byte>);
+
+    private static long SizeOf<T>(T value) => value switch
+    {
+        CachedFile file => file.Length + (2L * file.FullPath.Length),
+        byte[] bytes => bytes.Length,
+        string text => 2L * text.Length,
+        ReadOnlyMemory<byte> memory => memory.Length,
+        Memory<byte> memory => memory.Length,
+        _ => 0,
+    };
+}

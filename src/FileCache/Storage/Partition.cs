@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using FileCache.Statistics;
+
+namespace FileCache.Storage;
+
+/// <summary>One project: its entries, its loads under way, its quota and its counters.</summary>
+internal sealed class Partition
+{
+    public Partition(FileCacheProjectOptions options, string? canonicalRoot)
+    {
+        Name = options.Name;
+        NameHash = HashName(options.Name);
+        Root = canonicalRoot;
+        IgnoreCase = options.IgnoreCase;
+        Quota = options.MaxBytes ?? long.MaxValue;
+    }
+
+    public string Name { get; }
+
+    public int NameHash { get; }
+
+    /// <summary>The canonical absolute root (with <c>/</c> separators), or null for a derived-data-only project.</summary>
+    public string? Root { get; }
+
+    public bool IgnoreCase { get; }
+
+    public long Quota { get; }
+
+    public ConcurrentDictionary<FileKey, CacheEntry> Map { get; } = new();
+
+    public ConcurrentDictionary<FileKey, LoadOperation> InFlight { get; } = new();
+
+    /// <summary>Sentinel of this partition's eviction list (PartNext is the least recently promoted).</summary>
+    public CacheEntry ListHead { get; } = new();
+
+    public readonly PartitionCounters Counters = new();
+
+    // Guarded by the store lock; read without it through Volatile.Read.
+    public long Bytes;
+    public long Count;
+
+    /// <summary>Bumped (under the store lock) by every project-wide invalidation: loads started before it must not insert.</summary>
+    public long Generation;
+
+    /// <summary>Set (under the store lock) when the project is unregistered.</summary>
+    public bool Removed;
+
+    public static int HashName(string name) => name.GetHashCode(StringComparison.Ordinal);
+}
+
+/// <summary>A partition's counters: hits and misses striped (hot path), the rest plain Interlocked (slow paths).</summary>
+internal sealed class PartitionCounters
+{
+    public readonly StripedCounter Hits = new();
+    public readonly StripedCounter Misses = new();
+    public long Loads;
+    public long LoadFailures;
+    public long Rejected;
+    public long Invalidations;
+    public readonly long[] Removals = new long[5];
+
+    public CacheCounters Snapshot(long entries, long bytes) => new(
+        Hits.Sum(),
+        Misses.Sum(),
+        Volatile.Read(ref Loads),
+        Volatile.Read(ref LoadFailures),
+        Volatile.Read(ref Rejected),
+        new RemovalCounts(
+            Volatile.Read(ref Removals[(int)RemovalReason.Capacity]),
+            Volatile.Read(ref Removals[(int)RemovalReason.Expired]),
+            Volatile.Read(ref Removals[(int)RemovalReason.Removed]),
+            Volatile.Read(ref Removals[(int)RemovalReason.Replaced]),
+            Volatile.Read(ref Removals[(int)RemovalReason.Invalidated])),
+        Volatile.Read(ref Invalidations),
+        entries,
+        bytes);
+}
