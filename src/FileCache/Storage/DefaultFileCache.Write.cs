@@ -131,6 +131,12 @@ internal sealed partial class DefaultFileCache
                 continue;
             }
 
+            // A load may have finished between our miss and now: look again before starting another.
+            if (partition.Map.TryGetValue(key, out var entry) && entry.Value is T cached && (!entry.CanExpire || !entry.IsExpired(_time.GetTimestamp())))
+            {
+                return cached;
+            }
+
             var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation));
             if (!partition.InFlight.TryAdd(key, load))
             {

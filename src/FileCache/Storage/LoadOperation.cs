@@ -74,9 +74,17 @@ internal sealed class LoadOperation<T> : LoadOperation
             return await _completion.Task.ConfigureAwait(false);
         }
 
-        // Registration fires Leave at most once; after completion a late cancellation changes nothing.
-        using var registration = cancellationToken.UnsafeRegister(static state => ((LoadOperation<T>)state!).Leave(), this);
-        return await _completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Leave here rather than from a token callback: Task.WaitAsync's own callback can complete this
+            // method inline and dispose our registration before it ran, and the waiter would never leave.
+            Leave();
+            throw;
+        }
     }
 
     private void Leave()
