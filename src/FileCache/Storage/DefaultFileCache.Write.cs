@@ -147,10 +147,10 @@ internal sealed partial class DefaultFileCache
                 loader,
                 (op, value) =>
                 {
-                    Interlocked.Increment(ref op.Partition.Counters.Loads);
+                    op.Partition.Counters.Loads.Increment();
                     Insert(op.Partition, op.Key, value, options, op);
                 },
-                static op => Interlocked.Increment(ref op.Partition.Counters.LoadFailures));
+                static op => op.Partition.Counters.LoadFailures.Increment());
             return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }

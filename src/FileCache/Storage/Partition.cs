@@ -48,13 +48,17 @@ internal sealed class Partition
     public static int HashName(string name) => name.GetHashCode(StringComparison.Ordinal);
 }
 
-/// <summary>A partition's counters: hits and misses striped (hot path), the rest plain Interlocked (slow paths).</summary>
+/// <summary>
+/// A partition's counters. Those bumped without a lock (hits, misses, loads, load failures) are striped
+/// Interlocked counters. Those bumped only under the store lock (rejections, removals, invalidations) are
+/// plain fields: the lock already serializes them, so striping would add cost and no scalability.
+/// </summary>
 internal sealed class PartitionCounters
 {
     public readonly StripedCounter Hits = new();
     public readonly StripedCounter Misses = new();
-    public long Loads;
-    public long LoadFailures;
+    public readonly StripedCounter Loads = new();
+    public readonly StripedCounter LoadFailures = new();
     public long Rejected;
     public long Invalidations;
     public readonly long[] Removals = new long[5];
@@ -62,8 +66,8 @@ internal sealed class PartitionCounters
     public CacheCounters Snapshot(long entries, long bytes) => new(
         Hits.Sum(),
         Misses.Sum(),
-        Volatile.Read(ref Loads),
-        Volatile.Read(ref LoadFailures),
+        Loads.Sum(),
+        LoadFailures.Sum(),
         Volatile.Read(ref Rejected),
         new RemovalCounts(
             Volatile.Read(ref Removals[(int)RemovalReason.Capacity]),
