@@ -13,6 +13,10 @@ namespace FileCache.Benchmarks;
 /// <item>a <c>ConcurrentDictionary&lt;FileKey, byte[]&gt;</c> lookup with prepared keys (the cost of the struct key);</item>
 /// <item>the same plus a hit counter as FileCache keeps it (an Interlocked increment of a cache-line-padded cell
 /// picked by <see cref="Thread.GetCurrentProcessorId"/>), and plus a plain increment of that cell instead;</item>
+/// <item>the cost of calling a generic method through an interface (a generic virtual method, resolved by a runtime
+/// helper on every call, with the <c>is T</c> check done in shared generic code) against a non-generic interface
+/// method returning <c>object</c> with the type check at the call site, both over the same
+/// <c>ConcurrentDictionary&lt;FileKey, object&gt;</c>;</item>
 /// <item>the real <c>IFileCache.TryGet</c> with a prepared key;</item>
 /// <item>what <c>TryGet(project, path)</c> adds per call: <c>IFileCache.CreateKey</c> (validate, normalize, hash)
 /// and, inside it, the randomized (Marvin) hash of the 48-character path.</item>
@@ -31,6 +35,7 @@ public class HitCostBreakdownBenchmarks
     private ConcurrentDictionary<FileKey, byte[]> _byFileKey = null!;
     private IFileCache _fileCache = null!;
     private Cell[] _cells = null!;
+    private IValueLookup _lookup = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -42,10 +47,13 @@ public class HitCostBreakdownBenchmarks
         _byString = new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
         _byFileKey = new ConcurrentDictionary<FileKey, byte[]>();
         _cells = new Cell[CellMask + 1];
+        var lookup = new ValueLookup();
+        _lookup = lookup;
         for (int i = 0; i < KeyCount; i++)
         {
             _byString[_paths[i]] = values[i];
             _byFileKey[_keys[i]] = values[i];
+            lookup.Map[_keys[i]] = values[i];
             _fileCache.Set(_keys[i], values[i]);
         }
     }
@@ -126,6 +134,40 @@ public class HitCostBreakdownBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = KeyCount)]
+    public long Interface_GenericVirtualTryGet()
+    {
+        var lookup = _lookup;
+        FileKey[] keys = _keys;
+        long total = 0;
+        for (int i = 0; i < keys.Length; i++)
+        {
+            if (lookup.TryGet<byte[]>(in keys[i], out var value))
+            {
+                total += value.Length;
+            }
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = KeyCount)]
+    public long Interface_NonGenericTryGet_CallerTypeCheck()
+    {
+        var lookup = _lookup;
+        FileKey[] keys = _keys;
+        long total = 0;
+        for (int i = 0; i < keys.Length; i++)
+        {
+            if (lookup.TryGetObject(in keys[i], out object? found) && found is byte[] value)
+            {
+                total += value.Length;
+            }
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = KeyCount)]
     public long FileCache_TryGet_PreparedKey()
     {
         var cache = _fileCache;
@@ -174,5 +216,32 @@ public class HitCostBreakdownBenchmarks
     {
         [FieldOffset(64)]
         public long Value;
+    }
+
+    /// <summary>A lookup with both call shapes, to time the interface dispatch alone.</summary>
+    private interface IValueLookup
+    {
+        bool TryGet<T>(in FileKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value);
+
+        bool TryGetObject(in FileKey key, out object? value);
+    }
+
+    private sealed class ValueLookup : IValueLookup
+    {
+        public ConcurrentDictionary<FileKey, object> Map { get; } = new();
+
+        public bool TryGet<T>(in FileKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value)
+        {
+            if (Map.TryGetValue(key, out object? found) && found is T typed)
+            {
+                value = typed;
+                return true;
+            }
+
+            value = default;
+            return false;
+        }
+
+        public bool TryGetObject(in FileKey key, out object? value) => Map.TryGetValue(key, out value);
     }
 }
