@@ -45,9 +45,14 @@ public readonly struct FileKey : IEquatable<FileKey>
     /// <summary>Returns a key for the same file with another variant.</summary>
     /// <param name="variant">The variant name, or <see langword="null"/> for the file's own bytes.</param>
     /// <returns>The new key.</returns>
-    /// <exception cref="ArgumentException"><paramref name="variant"/> is empty or contains a NUL character.</exception>
+    /// <exception cref="ArgumentException">This key is default (not created by a cache), or <paramref name="variant"/> is empty or contains a NUL character.</exception>
     public FileKey WithVariant(string? variant)
     {
+        if (IsDefault)
+        {
+            Internal.Throw.Argument("The key is default; create keys with IFileCache.CreateKey before deriving variants.", "this");
+        }
+
         Internal.Throw.IfInvalidVariant(variant);
         return new FileKey(Project, ProjectHash, Path, variant, IgnoreCase);
     }
@@ -96,8 +101,8 @@ public readonly struct FileKey : IEquatable<FileKey>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int ComputeHash(int projectHash, string path, string? variant, bool ignoreCase)
     {
-        int pathHash = ignoreCase ? string.GetHashCode(path, StringComparison.OrdinalIgnoreCase) : path.GetHashCode(StringComparison.Ordinal);
+        int pathHash = ignoreCase ? string.GetHashCode(path, StringComparison.OrdinalIgnoreCase) : Keys.KeyHash.Of(path);
         int hash = (projectHash * 31) ^ pathHash;
-        return variant is null ? hash : HashCode.Combine(hash, variant.GetHashCode(StringComparison.Ordinal));
+        return variant is null ? hash : (hash * 31) ^ Keys.KeyHash.Of(variant);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using FileCache.Statistics;
 
 namespace FileCache;
@@ -56,19 +55,23 @@ public interface IFileCache : IDisposable
     ValueTask<CachedFile> ReadAsync(FileKey key, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a cached value without loading it.</summary>
-    /// <typeparam name="T">The value's type (<see cref="CachedFile"/> for file bytes).</typeparam>
     /// <param name="key">The key.</param>
     /// <param name="value">The value, when found.</param>
-    /// <returns><see langword="true"/> when a live value of type <typeparamref name="T"/> is cached under the key.</returns>
-    bool TryGet<T>(in FileKey key, [MaybeNullWhen(false)] out T value);
+    /// <returns><see langword="true"/> when a live value is cached under the key.</returns>
+    /// <remarks>
+    /// Non-generic so that the call through the interface is a plain virtual call: a generic interface method
+    /// is dispatched through a runtime lookup that costs more than the whole hit. Typed reads are the
+    /// <see cref="FileCacheExtensions.TryGet{T}(IFileCache, in FileKey, out T)"/> extension, which checks the
+    /// type at the call site.
+    /// </remarks>
+    bool TryGetValue(in FileKey key, out object? value);
 
     /// <summary>Gets a cached value without loading it.</summary>
-    /// <typeparam name="T">The value's type (<see cref="CachedFile"/> for file bytes).</typeparam>
     /// <param name="project">The project's name.</param>
     /// <param name="path">The path relative to the project's root.</param>
     /// <param name="value">The value, when found.</param>
-    /// <returns><see langword="true"/> when a live value of type <typeparamref name="T"/> is cached under the key.</returns>
-    bool TryGet<T>(string project, string path, [MaybeNullWhen(false)] out T value);
+    /// <returns><see langword="true"/> when a live value is cached under the key.</returns>
+    bool TryGetValue(string project, string path, out object? value);
 
     /// <summary>Returns the cached value, or runs <paramref name="loader"/> once for all concurrent callers and caches its result.</summary>
     /// <typeparam name="T">The value's type.</typeparam>

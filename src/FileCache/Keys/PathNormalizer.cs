@@ -37,29 +37,40 @@ internal static class PathNormalizer
         return full.Length > 1 ? full.TrimEnd('/') : full;
     }
 
+    private static readonly System.Buffers.SearchValues<char> Forbidden = System.Buffers.SearchValues.Create("\\\0");
+
     private static bool IsCanonicalRelative(string path)
     {
-        // One pass: every segment must be non-empty, not "." or "..", and free of '\' and NUL.
-        int segmentStart = 0;
-        for (int i = 0; i <= path.Length; i++)
+        // Vectorized passes instead of a loop over every char: no '\' or NUL anywhere, no empty segment
+        // (a leading, trailing or doubled '/'), no drive prefix, and every '.' checked for a "." or ".."
+        // segment. A typical path has one or two dots (its extension), so the last loop is short.
+        ReadOnlySpan<char> span = path;
+        if (span[0] == '/' || span[^1] == '/' || (span.Length > 1 && span[1] == ':')
+            || span.IndexOfAny(Forbidden) >= 0 || span.IndexOf("//", StringComparison.Ordinal) >= 0)
         {
-            char c = i < path.Length ? path[i] : '/';
-            if (c == '/')
+            return false;
+        }
+
+        int dot = span.IndexOf('.');
+        while (dot >= 0)
+        {
+            if (dot == 0 || span[dot - 1] == '/')
             {
-                int length = i - segmentStart;
-                if (length == 0
-                    || (length == 1 && path[segmentStart] == '.')
-                    || (length == 2 && path[segmentStart] == '.' && path[segmentStart + 1] == '.'))
+                // The dot starts a segment: "." or ".." are not canonical, ".editorconfig" is.
+                int next = dot + 1;
+                if (next < span.Length && span[next] == '.')
+                {
+                    next++;
+                }
+
+                if (next == span.Length || span[next] == '/')
                 {
                     return false;
                 }
+            }
 
-                segmentStart = i + 1;
-            }
-            else if (c == '\\' || c == '\0' || (c == ':' && i == 1))
-            {
-                return false;
-            }
+            int following = span[(dot + 1)..].IndexOf('.');
+            dot = following < 0 ? -1 : dot + 1 + following;
         }
 
         return true;

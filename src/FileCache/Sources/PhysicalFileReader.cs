@@ -54,24 +54,63 @@ internal static class PhysicalFileReader
     {
         try
         {
-            var info = new FileInfo(fullPath);
-            if (info.LinkTarget is not null)
-            {
-                // A link inside the tree may point anywhere: follow it and hold it to the same rule as paths.
-                var target = info.ResolveLinkTarget(returnFinalTarget: true);
-                string resolved = target is null ? fullPath : Keys.PathNormalizer.NormalizeRoot(target.FullName);
-                if (!resolved.StartsWith(root.EndsWith('/') ? root : root + "/", StringComparison.Ordinal))
-                {
-                    throw new UnauthorizedAccessException($"The file '{fullPath}' links to '{resolved}', outside the project's root directory.");
-                }
-            }
-
+            EnsureNoLinkLeavesRoot(fullPath, root);
             return File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous | FileOptions.SequentialScan);
         }
         catch (UnauthorizedAccessException) when (Directory.Exists(fullPath))
         {
             throw new IOException($"The path '{fullPath}' is a directory, not a file.");
         }
+        catch (DirectoryNotFoundException ex)
+        {
+            // A missing directory on the way is a missing file to the caller: one documented exception.
+            throw new FileNotFoundException($"Could not find file '{fullPath}'.", fullPath, ex);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a path any of whose components under the root (a directory on the way or the file itself) is a
+    /// symbolic link that resolves outside the root. Checked on every read from disk (a miss), never on a hit.
+    /// </summary>
+    private static void EnsureNoLinkLeavesRoot(string fullPath, string root)
+    {
+        string prefix = root.EndsWith('/') ? root : root + "/";
+        string? realRoot = null;
+        int index = prefix.Length;
+        while (index <= fullPath.Length)
+        {
+            int slash = fullPath.IndexOf('/', index);
+            int end = slash < 0 ? fullPath.Length : slash;
+            string component = fullPath[..end];
+            FileSystemInfo info = slash < 0 ? new FileInfo(component) : new DirectoryInfo(component);
+            if (info.LinkTarget is not null)
+            {
+                var target = info.ResolveLinkTarget(returnFinalTarget: true);
+                string resolved = target is null ? component : Keys.PathNormalizer.NormalizeRoot(target.FullName);
+
+                // The root itself may be reached through a link (e.g. /tmp -> /private/tmp): accept its real path too.
+                realRoot ??= RealPathOf(root);
+                if (!IsUnder(resolved, prefix) && !IsUnder(resolved, realRoot.EndsWith('/') ? realRoot : realRoot + "/"))
+                {
+                    throw new UnauthorizedAccessException($"The path '{fullPath}' goes through the link '{component}' to '{resolved}', outside the project's root directory.");
+                }
+            }
+
+            if (slash < 0)
+            {
+                return;
+            }
+
+            index = slash + 1;
+        }
+    }
+
+    private static bool IsUnder(string path, string prefix) => path.StartsWith(prefix, StringComparison.Ordinal);
+
+    private static string RealPathOf(string directory)
+    {
+        var target = new DirectoryInfo(directory).ResolveLinkTarget(returnFinalTarget: true);
+        return target is null ? directory : Keys.PathNormalizer.NormalizeRoot(target.FullName);
     }
 
     private static FileVersion GetVersion(SafeFileHandle handle) =>

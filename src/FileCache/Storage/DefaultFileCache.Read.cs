@@ -10,7 +10,7 @@ namespace FileCache.Storage;
 internal sealed partial class DefaultFileCache
 {
     /// <inheritdoc/>
-    public bool TryGet<T>(in FileKey key, [MaybeNullWhen(false)] out T value)
+    public bool TryGetValue(in FileKey key, out object? value)
     {
         if (_disposed)
         {
@@ -33,7 +33,7 @@ internal sealed partial class DefaultFileCache
     }
 
     /// <inheritdoc/>
-    public bool TryGet<T>(string project, string path, [MaybeNullWhen(false)] out T value)
+    public bool TryGetValue(string project, string path, out object? value)
     {
         if (_disposed)
         {

@@ -41,7 +41,14 @@ internal sealed partial class DefaultFileCache : IFileCache
     public event EventHandler<FileCacheEntryRemovedEventArgs>? EntryRemoved;
 
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> Projects => Array.ConvertAll(_partitions.All, p => p.Name);
+    public IReadOnlyCollection<string> Projects
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return Array.ConvertAll(_partitions.All, p => p.Name);
+        }
+    }
 
     /// <summary>Gets the store (for tests and the hit-rate simulator).</summary>
     internal EntryStore Store => _store;

@@ -45,7 +45,7 @@ internal sealed class Partition
     /// <summary>Set (under the store lock) when the project is unregistered.</summary>
     public bool Removed;
 
-    public static int HashName(string name) => name.GetHashCode(StringComparison.Ordinal);
+    public static int HashName(string name) => Keys.KeyHash.Of(name);
 }
 
 /// <summary>
