@@ -198,6 +198,34 @@ public class HitCostBreakdownBenchmarks
         return total;
     }
 
+    /// <summary>FileCache's own seeded key hash of the same path (what a key computes once).</summary>
+    [Benchmark(OperationsPerInvoke = KeyCount)]
+    public long KeyHash_Of()
+    {
+        string[] paths = _paths;
+        long total = 0;
+        for (int i = 0; i < paths.Length; i++)
+        {
+            total += Keys.KeyHash.Of(paths[i]);
+        }
+
+        return total;
+    }
+
+    /// <summary>The canonical-path check that <c>TryGet(project, path)</c> runs on an already-normal path.</summary>
+    [Benchmark(OperationsPerInvoke = KeyCount)]
+    public long PathNormalizer_Normalize()
+    {
+        string[] paths = _paths;
+        long total = 0;
+        for (int i = 0; i < paths.Length; i++)
+        {
+            total += Keys.PathNormalizer.Normalize(paths[i], null, false, "path").Length;
+        }
+
+        return total;
+    }
+
     [Benchmark(OperationsPerInvoke = KeyCount)]
     public long String_GetHashCode_Randomized()
     {

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using FileCache.Internal;
 
 namespace FileCache.Keys;
@@ -37,40 +40,109 @@ internal static class PathNormalizer
         return full.Length > 1 ? full.TrimEnd('/') : full;
     }
 
-    private static readonly System.Buffers.SearchValues<char> Forbidden = System.Buffers.SearchValues.Create("\\\0");
-
-    private static bool IsCanonicalRelative(string path)
+    /// <summary>
+    /// True when <paramref name="path"/> is already canonical, 16 (or 8) chars at a time: a char is refused when it
+    /// is <c>\</c> or NUL, or a <c>/</c> right after a <c>/</c> (an empty segment); a <c>.</c> right after a
+    /// <c>/</c> (a segment starting with a dot, rare: ".git", "..", ".") sends the path to the exact scalar check.
+    /// </summary>
+    internal static bool IsCanonicalRelative(string path)
     {
-        // Vectorized passes instead of a loop over every char: no '\' or NUL anywhere, no empty segment
-        // (a leading, trailing or doubled '/'), no drive prefix, and every '.' checked for a "." or ".."
-        // segment. A typical path has one or two dots (its extension), so the last loop is short.
         ReadOnlySpan<char> span = path;
-        if (span[0] == '/' || span[^1] == '/' || (span.Length > 1 && span[1] == ':')
-            || span.IndexOfAny(Forbidden) >= 0 || span.IndexOf("//", StringComparison.Ordinal) >= 0)
+        int length = span.Length;
+        char first = span[0];
+        if (first is '/' or '.' or '\\' or '\0' || span[^1] == '/' || (length > 1 && span[1] == ':')
+            || length < 9 || !Vector128.IsHardwareAccelerated)
         {
-            return false;
+            return IsCanonicalRelativeScalar(span);
         }
 
-        int dot = span.IndexOf('.');
-        while (dot >= 0)
-        {
-            if (dot == 0 || span[dot - 1] == '/')
-            {
-                // The dot starts a segment: "." or ".." are not canonical, ".editorconfig" is.
-                int next = dot + 1;
-                if (next < span.Length && span[next] == '.')
-                {
-                    next++;
-                }
+        ref ushort start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(span));
+        return Vector256.IsHardwareAccelerated && length > Vector256<ushort>.Count
+            ? Check256(ref start, span)
+            : Check128(ref start, span);
+    }
 
-                if (next == span.Length || span[next] == '/')
+    // Check256 and Check128 are the same loop over vectors of 16 and 8 chars; the caller has checked char 0.
+    private static bool Check256(ref ushort start, ReadOnlySpan<char> span)
+    {
+        int length = span.Length;
+        for (int i = 1; ; i += Vector256<ushort>.Count)
+        {
+            // The last block overlaps the one before it rather than leaving a scalar tail.
+            int at = Math.Min(i, length - Vector256<ushort>.Count);
+            var current = Vector256.LoadUnsafe(ref start, (nuint)at);
+            var afterSlash = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)(at - 1)), Vector256.Create((ushort)'/'));
+            var refused = Vector256.Equals(current, Vector256.Create((ushort)'\\'))
+                | Vector256.Equals(current, Vector256<ushort>.Zero)
+                | (afterSlash & Vector256.Equals(current, Vector256.Create((ushort)'/')));
+            if (refused != Vector256<ushort>.Zero)
+            {
+                return false;
+            }
+
+            if ((afterSlash & Vector256.Equals(current, Vector256.Create((ushort)'.'))) != Vector256<ushort>.Zero)
+            {
+                return IsCanonicalRelativeScalar(span);
+            }
+
+            if (at + Vector256<ushort>.Count >= length)
+            {
+                return true;
+            }
+        }
+    }
+
+    private static bool Check128(ref ushort start, ReadOnlySpan<char> span)
+    {
+        int length = span.Length;
+        for (int i = 1; ; i += Vector128<ushort>.Count)
+        {
+            int at = Math.Min(i, length - Vector128<ushort>.Count);
+            var current = Vector128.LoadUnsafe(ref start, (nuint)at);
+            var afterSlash = Vector128.Equals(Vector128.LoadUnsafe(ref start, (nuint)(at - 1)), Vector128.Create((ushort)'/'));
+            var refused = Vector128.Equals(current, Vector128.Create((ushort)'\\'))
+                | Vector128.Equals(current, Vector128<ushort>.Zero)
+                | (afterSlash & Vector128.Equals(current, Vector128.Create((ushort)'/')));
+            if (refused != Vector128<ushort>.Zero)
+            {
+                return false;
+            }
+
+            if ((afterSlash & Vector128.Equals(current, Vector128.Create((ushort)'.'))) != Vector128<ushort>.Zero)
+            {
+                return IsCanonicalRelativeScalar(span);
+            }
+
+            if (at + Vector128<ushort>.Count >= length)
+            {
+                return true;
+            }
+        }
+    }
+
+    internal static bool IsCanonicalRelativeScalar(ReadOnlySpan<char> path)
+    {
+        // One pass: every segment must be non-empty, not "." or "..", and free of '\' and NUL.
+        int segmentStart = 0;
+        for (int i = 0; i <= path.Length; i++)
+        {
+            char c = i < path.Length ? path[i] : '/';
+            if (c == '/')
+            {
+                int length = i - segmentStart;
+                if (length == 0
+                    || (length == 1 && path[segmentStart] == '.')
+                    || (length == 2 && path[segmentStart] == '.' && path[segmentStart + 1] == '.'))
                 {
                     return false;
                 }
-            }
 
-            int following = span[(dot + 1)..].IndexOf('.');
-            dot = following < 0 ? -1 : dot + 1 + following;
+                segmentStart = i + 1;
+            }
+            else if (c == '\\' || c == '\0' || (c == ':' && i == 1))
+            {
+                return false;
+            }
         }
 
         return true;

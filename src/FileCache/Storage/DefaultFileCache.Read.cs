@@ -41,7 +41,7 @@ internal sealed partial class DefaultFileCache
         }
 
         ArgumentException.ThrowIfNullOrEmpty(project);
-        var partition = _partitions.Find(project, Partition.HashName(project));
+        var partition = _partitions.Find(project);
         if (partition is null)
         {
             ArgumentNullException.ThrowIfNull(path);

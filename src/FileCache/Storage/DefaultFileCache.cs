@@ -84,7 +84,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         Partition? partition;
         lock (_projectsLock)
         {
-            partition = _partitions.Find(project, Partition.HashName(project));
+            partition = _partitions.Find(project);
             if (partition is null)
             {
                 return false;
@@ -178,7 +178,7 @@ internal sealed partial class DefaultFileCache : IFileCache
     private Partition GetPartition(string project)
     {
         Throw.IfNullOrEmptyOrNul(project);
-        var partition = _partitions.Find(project, Partition.HashName(project));
+        var partition = _partitions.Find(project);
         if (partition is null)
         {
             Throw.UnknownProject(project, nameof(project));

@@ -54,6 +54,25 @@ internal sealed class PartitionTable
         }
     }
 
+    /// <summary>
+    /// Finds a partition by a caller's name string. Callers usually pass the same string instance every time
+    /// (a literal or a field): a reference match over the few partitions costs less than hashing the name.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Partition? Find(string name)
+    {
+        var all = All;
+        for (int i = 0; i < all.Length && i < 8; i++)
+        {
+            if (ReferenceEquals(all[i].Name, name))
+            {
+                return all[i];
+            }
+        }
+
+        return Find(name, Partition.HashName(name));
+    }
+
     public PartitionTable With(Partition partition) => new(All.Append(partition).ToArray());
 
     public PartitionTable Without(Partition partition) => new(All.Where(p => p != partition).ToArray());

@@ -58,3 +58,32 @@ public class KeyHashTests
         Assert.True(counts.Count(c => c == 0) < 10, $"{counts.Count(c => c == 0)} empty buckets");
     }
 }
+
+public class CanonicalPathCheckTests
+{
+    [Fact]
+    public void IsCanonicalRelative_RandomPaths_AgreesWithTheScalarCheck()
+    {
+        // The vectorized check must give the scalar answer for every path: 200,000 random paths of 1-40 chars
+        // over the characters that matter ('/', '.', '\', NUL, ':') plus letters, seeded and repeatable.
+        const string Alphabet = "ab/./.\\\0:xy/";
+        var random = new Random(12345);
+        int canonical = 0;
+        for (int n = 0; n < 200_000; n++)
+        {
+            var chars = new char[random.Next(1, 41)];
+            for (int i = 0; i < chars.Length; i++)
+            {
+                chars[i] = Alphabet[random.Next(Alphabet.Length)];
+            }
+
+            string path = new(chars);
+            bool expected = FileCache.Keys.PathNormalizer.IsCanonicalRelativeScalar(path);
+            Assert.True(expected == FileCache.Keys.PathNormalizer.IsCanonicalRelative(path), $"disagree on '{path.Replace("\0", "\\0", StringComparison.Ordinal)}'");
+            canonical += expected ? 1 : 0;
+        }
+
+        // Both answers occur often enough for the comparison to mean something.
+        Assert.InRange(canonical, 1_000, 199_000);
+    }
+}
