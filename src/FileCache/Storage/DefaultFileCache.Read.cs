@@ -88,7 +88,12 @@ internal sealed partial class DefaultFileCache
                     entry.Accessed = true;
                 }
 
-                partition.Counters.Hits.Increment();
+                long hits = partition.Counters.Hits.Increment();
+                if ((hits & _hitSampleMask) == 0)
+                {
+                    SampleHit(partition, entry, hits);
+                }
+
                 value = found;
                 return true;
             }
