@@ -40,7 +40,7 @@ internal static class Recommendations
             result.Add(new Recommendation(
                 "raise-budget",
                 "Raise MaxBytes (or enable the admission policy): entries are evicted for room and read again.",
-                string.Create(Invariant, $"hit ratio {(double)hits / requests:P0} with {evictionRate} {span}; {usage:P0} of the {Mib(input.Now.BudgetBytes)} budget in use.")));
+                string.Create(Invariant, $"hit ratio {Pct((double)hits / requests)} with {evictionRate} {span}; {Pct(usage)} of the {Mib(input.Now.BudgetBytes)} budget in use.")));
         }
 
         if (requests >= 100 && capacity == 0 && usage < 0.25 && now.Entries > 0)
@@ -48,7 +48,7 @@ internal static class Recommendations
             result.Add(new Recommendation(
                 "lower-budget",
                 "MaxBytes could be lowered: the cache never needed to evict.",
-                string.Create(Invariant, $"{Mib(now.Bytes)} held of a {Mib(input.Now.BudgetBytes)} budget ({usage:P0}), no capacity eviction {span}.")));
+                string.Create(Invariant, $"{Mib(now.Bytes)} held of a {Mib(input.Now.BudgetBytes)} budget ({Pct(usage)}), no capacity eviction {span}.")));
         }
 
         if (loads + failures >= 20 && (double)failures / (loads + failures) > 0.05)
@@ -56,7 +56,7 @@ internal static class Recommendations
             result.Add(new Recommendation(
                 "load-failures",
                 "Look into failing loads (missing files, access errors, loader exceptions): nothing is cached for them, so every read retries.",
-                string.Create(Invariant, $"{failures:N0} of {loads + failures:N0} loads failed ({(double)failures / (loads + failures):P1}) {span}.")));
+                string.Create(Invariant, $"{failures:N0} of {loads + failures:N0} loads failed ({Pct((double)failures / (loads + failures), 1)}) {span}.")));
         }
 
         if (input.Loads.Count >= 10 && input.Loads.P99 > TimeSpan.FromSeconds(1))
@@ -94,6 +94,8 @@ internal static class Recommendations
 
         return result;
     }
+
+    private static string Pct(double ratio, int decimals = 0) => (ratio * 100).ToString(decimals == 0 ? "0" : "0.0", Invariant) + "%";
 
     private static string Mib(long bytes) => string.Create(Invariant, $"{bytes / (1024.0 * 1024.0):0.#} MiB");
 }

@@ -138,7 +138,7 @@ public class MetricsTests
         }
 
         Assert.Equal(7, recorder.Count(T.HitDuration));
-        Assert.Equal(7, Monitoring.CacheMonitor.For(cache).GetLatency(Statistics.CacheOperation.Hit).Count);
+        Assert.Equal(7, FileCache.Monitoring.CacheMonitor.For(cache).GetLatency(FileCache.Statistics.CacheOperation.Hit).Count);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public class MetricsTests
         cache.Remove(key);
         cache.InvalidateProject("p");
         Assert.Equal(before, time.Reads);
-        Assert.Empty(Monitoring.CacheMonitor.For(cache).GetHotKeys());
+        Assert.Empty(FileCache.Monitoring.CacheMonitor.For(cache).GetHotKeys());
     }
 
     [Fact]
