@@ -12,6 +12,8 @@ namespace FileCache.Benchmarks;
 /// that cache's meter (the sampled hit-duration histogram is then recorded too).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ObservabilityBenchmarks
 {
     public const int KeyCount = 1024;
