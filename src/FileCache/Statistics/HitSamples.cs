@@ -3,9 +3,9 @@ using FileCache.Storage;
 namespace FileCache.Statistics;
 
 /// <summary>
-/// A partition's ring of sampled hits and its top keys. A sampled hit stores its entry in the slot its hit
-/// number selects (a plain reference store: no allocation, no lock, no extra atomic); concurrent hits that pick
-/// the same slot overwrite each other, which only thins the sample. <see cref="HotKeyTracker"/> drains the ring.
+/// A partition's ring of sampled hits and its top keys. A sampled hit stores its entry in the next slot (a plain
+/// reference store: no allocation, no lock, no atomic); concurrent sampled hits that take the same slot overwrite
+/// each other, which only thins the sample. <see cref="HotKeyTracker"/> drains the ring.
 /// </summary>
 internal sealed class HitSamples
 {
@@ -13,23 +13,24 @@ internal sealed class HitSamples
     public const int SlotCount = 256;
 
     private readonly CacheEntry?[] _slots = new CacheEntry?[SlotCount];
-    private readonly int _shift;
+    private int _cursor;
 
-    public HitSamples(int sampleRate, int hotKeyCount)
+    public HitSamples(int hotKeyCount)
     {
-        _shift = System.Numerics.BitOperations.Log2((uint)sampleRate);
         Top = new TopKeys(hotKeyCount);
     }
 
     /// <summary>The partition's top keys; guarded by the tracker's drain lock.</summary>
     public TopKeys Top { get; }
 
-    /// <summary>Stores a sampled hit; returns true when it wrapped the ring (time to drain).</summary>
-    public bool Add(CacheEntry entry, long hitNumber)
+    /// <summary>Stores a sampled hit; returns true when it took the ring's last slot (time to drain).</summary>
+    public bool Add(CacheEntry entry)
     {
-        int slot = (int)(hitNumber >> _shift) & (SlotCount - 1);
+        // A plain (not atomic) cursor: two sampled hits racing may take the same slot, and one sample is lost.
+        // That only thins the sample, and keeps sampled hits from contending on an Interlocked cell.
+        int slot = _cursor++ & (SlotCount - 1);
         _slots[slot] = entry;
-        return slot == 0;
+        return slot == SlotCount - 1;
     }
 
     /// <summary>Takes the stored samples (caller holds the drain lock); a slot written meanwhile may be lost, which only thins the sample.</summary>

@@ -27,7 +27,7 @@ internal sealed class HotKeyTracker
         _consume = Consume;
     }
 
-    public HitSamples NewSamples() => new(_sampleRate, _hotKeyCount);
+    public HitSamples NewSamples() => new(_hotKeyCount);
 
     /// <summary>Samples drained so far.</summary>
     public long Samples => Volatile.Read(ref _samples);

@@ -10,11 +10,11 @@ internal sealed partial class DefaultFileCache
     private readonly CacheObserver _observer;
 
     /// <summary>
-    /// A hit whose number (per counter cell) has these bits clear is sampled: <c>HitSampleRate - 1</c>, or
-    /// <see cref="long.MaxValue"/> when statistics are off, which no positive hit number matches. The test costs
-    /// the hit path one AND and a branch that is almost never taken; the count itself is the hit counter's.
+    /// A hit is sampled when its scrambled number (per counter cell) is below this: 2^64 / <c>HitSampleRate</c>,
+    /// or 0 when statistics are off, which nothing is below. The test costs the hit path a multiply, a compare and
+    /// a branch that is almost never taken; the count itself is the hit counter's.
     /// </summary>
-    private readonly long _hitSampleMask;
+    private readonly ulong _hitSampleThreshold;
 
     /// <summary>Gets the cache's monitor.</summary>
     internal CacheMonitor Monitor { get; }

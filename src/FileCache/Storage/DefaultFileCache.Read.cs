@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using FileCache.Internal;
 using FileCache.Keys;
 using FileCache.Sources;
+using FileCache.Statistics;
 
 namespace FileCache.Storage;
 
@@ -89,7 +90,7 @@ internal sealed partial class DefaultFileCache
                 }
 
                 long hits = partition.Counters.Hits.Increment();
-                if ((hits & _hitSampleMask) == 0)
+                if (HitSampling.Scramble(hits) < _hitSampleThreshold)
                 {
                     SampleHit(partition, entry, hits);
                 }

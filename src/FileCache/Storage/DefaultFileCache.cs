@@ -34,7 +34,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
         _diskLoader = LoadFromDiskAsync;
         _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => _partitions.All, options.MaxBytes);
-        _hitSampleMask = _observer.HitSampleMask;
+        _hitSampleThreshold = _observer.HitSampleThreshold;
         foreach (var project in options.Projects)
         {
             AddProject(project);

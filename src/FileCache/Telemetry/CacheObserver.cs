@@ -16,7 +16,7 @@ internal sealed class CacheObserver : IDisposable
 {
     private readonly TimeProvider _time;
     private readonly double _nanosecondsPerTick;
-    private readonly long _timingMask;
+    private readonly ulong _timingThreshold;
     private readonly long _clockOverhead;
 
     public CacheObserver(FileCacheStatisticsOptions options, TimeProvider time, IMeterFactory? meterFactory, Func<Partition[]> partitions, long budget)
@@ -25,8 +25,8 @@ internal sealed class CacheObserver : IDisposable
         Enabled = options.Enabled;
         Partitions = partitions;
         _nanosecondsPerTick = 1e9 / time.TimestampFrequency;
-        HitSampleMask = Enabled ? options.HitSampleRate - 1 : long.MaxValue;
-        _timingMask = options.HitTimingRate - 1;
+        HitSampleThreshold = Enabled ? HitSampling.Threshold(options.HitSampleRate) : 0;
+        _timingThreshold = Enabled ? HitSampling.Threshold(options.HitTimingRate) : 0;
         SampleRate = options.HitSampleRate;
         HotKeys = new HotKeyTracker(options.HitSampleRate, options.HotKeyCount);
         Metrics = new CacheMetrics(meterFactory, partitions, budget, options.PerProjectMetrics);
@@ -36,8 +36,8 @@ internal sealed class CacheObserver : IDisposable
     /// <summary>Gets a value indicating whether detailed statistics are kept.</summary>
     public bool Enabled { get; }
 
-    /// <summary>Gets the mask a hit's number is tested against: zero bits mean "sample". Never matches when disabled.</summary>
-    public long HitSampleMask { get; }
+    /// <summary>Gets the threshold a hit's scrambled number is compared with (see <see cref="HitSampling"/>); 0 when disabled.</summary>
+    public ulong HitSampleThreshold { get; }
 
     public int SampleRate { get; }
 
@@ -65,12 +65,12 @@ internal sealed class CacheObserver : IDisposable
     public void SampleHit(Partition partition, CacheEntry entry, long hitNumber)
     {
         var samples = partition.Samples;
-        if (samples is not null && samples.Add(entry, hitNumber))
+        if (samples is not null && samples.Add(entry))
         {
             HotKeys.TryDrain(partition);
         }
 
-        if ((hitNumber & _timingMask) == 0)
+        if (HitSampling.Scramble(hitNumber) < _timingThreshold)
         {
             long started = _time.GetTimestamp();
             partition.Map.TryGetValue(entry.Key, out _);

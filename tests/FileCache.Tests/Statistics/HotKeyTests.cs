@@ -128,6 +128,30 @@ public class HotKeyTests
     }
 
     [Fact]
+    public void PeriodicScan_SamplingDoesNotAliasWithThePeriod()
+    {
+        // 1,024 keys read in the same order 128 times: taking every 64th hit would sample the same 16 keys forever.
+        using var cache = CacheFixture.Create(10_000_000, new FakeTimeProvider(), null, "repo");
+        var keys = Enumerable.Range(0, 1024).Select(i => cache.CreateKey("repo", $"f{i}")).ToArray();
+        foreach (var key in keys)
+        {
+            cache.Set(key, "x", CacheFixture.Size(10));
+        }
+
+        for (int round = 0; round < 128; round++)
+        {
+            foreach (var key in keys)
+            {
+                cache.TryGet<string>(key, out _);
+            }
+        }
+
+        var monitor = CacheMonitor.For(cache);
+        int seen = keys.Count(k => monitor.EstimateHits(k) > 0);
+        Assert.True(seen > 800, $"only {seen} of 1024 keys were ever sampled");
+    }
+
+    [Fact]
     public void GetHotKeys_BadArguments_Throw()
     {
         using var cache = CacheFixture.Create(1000);
