@@ -14,7 +14,7 @@ public sealed class FileCacheStatisticsOptions
     /// </value>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Gets or sets how many hits make one sample for the hot-key statistics.</summary>
+    /// <summary>Gets or sets how many hits make one sample for the hot-key statistics (picked pseudo-randomly from the hit count, so periodic access does not alias).</summary>
     /// <value>Defaults to 64. A power of two from 1 to 65,536.</value>
     public int HitSampleRate { get; set; } = 64;
 

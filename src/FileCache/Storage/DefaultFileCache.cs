@@ -95,6 +95,7 @@ internal sealed partial class DefaultFileCache : IFileCache
 
         InvalidatePartition(partition, RemovalReason.Invalidated, removeProject: true, "project_removed");
         _observer.HotKeys.Forget(partition.Name);
+        _observer.Metrics.Retire(partition);
         return true;
     }
 

@@ -32,6 +32,8 @@ internal sealed class CacheMetrics : IDisposable
     private readonly Histogram<double> _loadDuration;
     private readonly Histogram<double> _invalidationDuration;
     private volatile bool _disposed;
+    private readonly object _retireLock = new();
+    private RetiredBox _retired = new(default);
 
     public CacheMetrics(IMeterFactory? meterFactory, Func<Partition[]> partitions, long budget, bool perProject)
     {
@@ -49,12 +51,12 @@ internal sealed class CacheMetrics : IDisposable
         }
 
         _meter.CreateObservableCounter(FileCacheTelemetry.Requests, ObserveRequests, "{request}", "Reads, by result (hit or miss).");
-        _meter.CreateObservableCounter(FileCacheTelemetry.Loads, () => Observe(static p => p.Counters.Loads.Sum()), "{load}", "Loads that completed.");
-        _meter.CreateObservableCounter(FileCacheTelemetry.LoadFailures, () => Observe(static p => p.Counters.LoadFailures.Sum()), "{load}", "Loads that threw or were cancelled.");
+        _meter.CreateObservableCounter(FileCacheTelemetry.Loads, () => Observe(static p => p.Counters.Loads.Sum(), Retired.Loads), "{load}", "Loads that completed.");
+        _meter.CreateObservableCounter(FileCacheTelemetry.LoadFailures, () => Observe(static p => p.Counters.LoadFailures.Sum(), Retired.LoadFailures), "{load}", "Loads that threw or were cancelled.");
         _meter.CreateObservableCounter(FileCacheTelemetry.Evictions, ObserveEvictions, "{entry}", "Entries that left the cache, by reason.");
-        _meter.CreateObservableCounter(FileCacheTelemetry.Rejections, () => Observe(static p => Volatile.Read(ref p.Counters.Rejected)), "{entry}", "Values refused for their size.");
-        _meter.CreateObservableGauge(FileCacheTelemetry.Entries, () => Observe(static p => Volatile.Read(ref p.Count)), "{entry}", "Entries held.");
-        _meter.CreateObservableGauge(FileCacheTelemetry.Bytes, () => Observe(static p => Volatile.Read(ref p.Bytes)), "By", "Bytes held.");
+        _meter.CreateObservableCounter(FileCacheTelemetry.Rejections, () => Observe(static p => Volatile.Read(ref p.Counters.Rejected), Retired.Rejected), "{entry}", "Values refused for their size.");
+        _meter.CreateObservableGauge(FileCacheTelemetry.Entries, () => Observe(static p => Volatile.Read(ref p.Count), 0), "{entry}", "Entries held.");
+        _meter.CreateObservableGauge(FileCacheTelemetry.Bytes, () => Observe(static p => Volatile.Read(ref p.Bytes), 0), "By", "Bytes held.");
         _meter.CreateObservableGauge(FileCacheTelemetry.Budget, ObserveBudget, "By", "The byte budget.");
         _invalidations = _meter.CreateCounter<long>(FileCacheTelemetry.Invalidations, "{invalidation}", "Invalidation requests, by cause.");
         _invalidatedEntries = _meter.CreateCounter<long>(FileCacheTelemetry.InvalidatedEntries, "{entry}", "Entries dropped by invalidations, by cause.");
@@ -66,6 +68,19 @@ internal sealed class CacheMetrics : IDisposable
     }
 
     public Meter Meter => _meter;
+
+    /// <summary>The counts of removed projects, kept so that the totals of the observable counters never go down.</summary>
+    private Statistics.CacheCounters Retired => Volatile.Read(ref _retired).Value;
+
+    /// <summary>Adds a removed project's final counts to the retired totals.</summary>
+    public void Retire(Partition partition)
+    {
+        var counts = partition.Counters.Snapshot(0, 0);
+        lock (_retireLock)
+        {
+            Volatile.Write(ref _retired, new RetiredBox(_retired.Value + counts));
+        }
+    }
 
     public bool HitDurationEnabled => _hitDuration.Enabled;
 
@@ -124,7 +139,7 @@ internal sealed class CacheMetrics : IDisposable
         }
     }
 
-    private List<Measurement<long>> Observe(Func<Partition, long> read)
+    private List<Measurement<long>> Observe(Func<Partition, long> read, long retired)
     {
         if (_disposed)
         {
@@ -143,7 +158,7 @@ internal sealed class CacheMetrics : IDisposable
             return list;
         }
 
-        long total = 0;
+        long total = retired;
         foreach (var p in partitions)
         {
             total += read(p);
@@ -160,7 +175,8 @@ internal sealed class CacheMetrics : IDisposable
         }
 
         var list = new List<Measurement<long>>();
-        long hits = 0, misses = 0;
+        var retired = Retired;
+        long hits = retired.Hits, misses = retired.Misses;
         foreach (var p in _partitions())
         {
             long h = p.Counters.Hits.Sum(), m = p.Counters.Misses.Sum();
@@ -192,7 +208,13 @@ internal sealed class CacheMetrics : IDisposable
         }
 
         var list = new List<Measurement<long>>();
+        var retired = Retired.Evictions;
         var totals = new long[ReasonNames.Length];
+        for (int r = 0; r < totals.Length; r++)
+        {
+            totals[r] = retired[(RemovalReason)r];
+        }
+
         foreach (var p in _partitions())
         {
             for (int r = 0; r < ReasonNames.Length; r++)
@@ -241,3 +263,6 @@ internal sealed class CacheMetrics : IDisposable
         return list;
     }
 }
+
+/// <summary>The retired totals, swapped whole so that readers never see half an update.</summary>
+internal sealed record RetiredBox(Statistics.CacheCounters Value);

@@ -164,6 +164,32 @@ public class MetricsTests
     }
 
     [Fact]
+    public async Task RemoveProject_TotalsOfObservableCountersDoNotGoDown()
+    {
+        using var meters = new TestMeterFactory();
+        using var recorder = new MetricsRecorder(meters);
+        var time = new FakeTimeProvider();
+        using var cache = Create(meters, time);
+        await RunWorkload(cache, time);
+        double hits = recorder.Sum(T.Requests, ("result", "hit"));
+        double misses = recorder.Sum(T.Requests, ("result", "miss"));
+        double loads = recorder.Sum(T.Loads);
+        double failures = recorder.Sum(T.LoadFailures);
+        double capacity = recorder.Sum(T.Evictions, ("reason", "capacity"));
+        cache.Set(cache.CreateKey("q", "last"), "x", CacheFixture.Size(10));
+
+        Assert.True(cache.RemoveProject("q"));
+
+        Assert.Equal(hits, recorder.Sum(T.Requests, ("result", "hit")));
+        Assert.Equal(misses, recorder.Sum(T.Requests, ("result", "miss")));
+        Assert.Equal(loads, recorder.Sum(T.Loads));
+        Assert.Equal(failures, recorder.Sum(T.LoadFailures));
+        Assert.Equal(capacity, recorder.Sum(T.Evictions, ("reason", "capacity")));
+        Assert.Equal(1, recorder.Sum(T.Invalidations, ("cause", "project_removed")));
+        Assert.Equal(0, recorder.Sum(T.Entries));
+    }
+
+    [Fact]
     public void StatisticsOff_NoListener_LoadsAndInvalidationsReadNoClock()
     {
         var time = new CountingTimeProvider();
