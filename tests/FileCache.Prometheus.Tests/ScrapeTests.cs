@@ -58,7 +58,14 @@ public sealed partial class ScrapeTests : IAsyncLifetime
         Assert.Equal(1, Value(metrics, "filecache_load_duration_seconds_count", "outcome=\"failure\""));
         Assert.Contains("# TYPE filecache_requests_total counter", metrics, StringComparison.Ordinal);
         Assert.Contains("# TYPE filecache_load_duration_seconds histogram", metrics, StringComparison.Ordinal);
+
+        // The monitor endpoint reports the same workload: 3 measured loads, the hottest key first.
+        using var monitor = System.Text.Json.JsonDocument.Parse(await _http.GetStringAsync("/monitor"));
+        Assert.Equal(3, monitor.RootElement.GetProperty("loads").GetProperty("count").GetInt64());
+        Assert.Equal(JsonValueKindArray, monitor.RootElement.GetProperty("hotKeys").ValueKind);
     }
+
+    private const System.Text.Json.JsonValueKind JsonValueKindArray = System.Text.Json.JsonValueKind.Array;
 
     [Fact]
     public async Task Dashboard_QueriesOnlySeriesTheSampleExports()

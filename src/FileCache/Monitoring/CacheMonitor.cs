@@ -48,8 +48,8 @@ public sealed class CacheMonitor
     /// <summary>Gets a value indicating whether detailed statistics are kept (<see cref="FileCacheStatisticsOptions.Enabled"/>).</summary>
     public bool IsEnabled => _observer.Enabled;
 
-    /// <summary>Gets the rules evaluated (built-in ones first), as copied at start-up.</summary>
-    public IReadOnlyList<AlertRule> Rules => Array.ConvertAll(_alerts, a => a.Rule);
+    /// <summary>Gets copies of the rules evaluated (built-in ones first), as they were at start-up; changing them has no effect.</summary>
+    public IReadOnlyList<AlertRule> Rules => Array.ConvertAll(_alerts, a => Copy(a.Rule));
 
     /// <summary>Gets the alerts raised and not yet resolved.</summary>
     public IReadOnlyList<CacheAlert> ActiveAlerts
@@ -98,7 +98,7 @@ public sealed class CacheMonitor
         return _observer.HotKeys.GetHotKeys(_observer.Partitions(), partition, count);
     }
 
-    /// <summary>Estimates a key's recent hits from the frequency sketch (sampled hits times the sample rate; never below the sampled truth).</summary>
+    /// <summary>Estimates a key's recent hits from the frequency sketch: its sampled hits times the sample rate (collisions in the sketch can only add; all counts are halved periodically, so older hits weigh less).</summary>
     /// <param name="key">The key.</param>
     /// <returns>The estimate; 0 when statistics are off.</returns>
     public long EstimateHits(in FileKey key)

@@ -45,5 +45,7 @@ public class ObservabilityOptionsTests
         var rules = CacheMonitor.For(cache).Rules;
         Assert.Equal(6, rules.Count);
         Assert.Equal(0.5, rules[^1].Threshold);
+        rules[^1].Threshold = 0.1;
+        Assert.Equal(0.5, CacheMonitor.For(cache).Rules[^1].Threshold);
     }
 }
