@@ -30,7 +30,7 @@ internal static class Recommendations
         long loads = now.Loads - then.Loads;
         long failures = now.LoadFailures - then.LoadFailures;
         double usage = input.Now.BudgetBytes == 0 ? 0 : (double)now.Bytes / input.Now.BudgetBytes;
-        string span = minutes > 0 ? string.Create(Invariant, $"over the last {minutes:0.#} minutes") : "since start";
+        string span = minutes > 0 ? string.Create(Invariant, $"over the last {minutes:0.#} minute{(minutes == 1 ? string.Empty : "s")}") : "since start";
         string evictionRate = minutes > 0
             ? string.Create(Invariant, $"{capacity / minutes:N0} capacity evictions a minute")
             : string.Create(Invariant, $"{capacity:N0} capacity evictions");
@@ -40,7 +40,7 @@ internal static class Recommendations
             result.Add(new Recommendation(
                 "raise-budget",
                 "Raise MaxBytes (or enable the admission policy): entries are evicted for room and read again.",
-                string.Create(Invariant, $"hit ratio {Pct((double)hits / requests)} with {evictionRate} {span}; {Pct(usage)} of the {Mib(input.Now.BudgetBytes)} budget in use.")));
+                string.Create(Invariant, $"hit ratio {Pct((double)hits / requests)} with {evictionRate} {span}; {Pct(usage)} of the {Size(input.Now.BudgetBytes)} budget in use.")));
         }
 
         if (requests >= 100 && capacity == 0 && usage < 0.25 && now.Entries > 0)
@@ -48,7 +48,7 @@ internal static class Recommendations
             result.Add(new Recommendation(
                 "lower-budget",
                 "MaxBytes could be lowered: the cache never needed to evict.",
-                string.Create(Invariant, $"{Mib(now.Bytes)} held of a {Mib(input.Now.BudgetBytes)} budget ({Pct(usage)}), no capacity eviction {span}.")));
+                string.Create(Invariant, $"{Size(now.Bytes)} held of a {Size(input.Now.BudgetBytes)} budget ({Pct(usage)}), no capacity eviction {span}.")));
         }
 
         if (loads + failures >= 20 && (double)failures / (loads + failures) > 0.05)
@@ -80,7 +80,7 @@ internal static class Recommendations
             result.Add(new Recommendation(
                 "large-entries",
                 "Set MaxEntryBytes or a project quota: a few large entries take a large share of the budget.",
-                string.Create(Invariant, $"p99 entry size {Mib(input.Sizes.P99)} against a {Mib(input.Now.BudgetBytes)} budget.")));
+                string.Create(Invariant, $"p99 entry size {Size(input.Sizes.P99)} against a {Size(input.Now.BudgetBytes)} budget.")));
         }
 
         if (input.TopKey.Count > 0 && input.SampledHits >= 10_000 && input.TopKey[0].EstimatedHits * 5 > input.SampledHits)
@@ -97,5 +97,11 @@ internal static class Recommendations
 
     private static string Pct(double ratio, int decimals = 0) => (ratio * 100).ToString(decimals == 0 ? "0" : "0.0", Invariant) + "%";
 
-    private static string Mib(long bytes) => string.Create(Invariant, $"{bytes / (1024.0 * 1024.0):0.#} MiB");
+    private static string Size(long bytes) => bytes switch
+    {
+        < 1024 => string.Create(Invariant, $"{bytes} B"),
+        < 1024 * 1024 => string.Create(Invariant, $"{bytes / 1024.0:0.#} KiB"),
+        < 1024L * 1024 * 1024 => string.Create(Invariant, $"{bytes / (1024.0 * 1024.0):0.#} MiB"),
+        _ => string.Create(Invariant, $"{bytes / (1024.0 * 1024.0 * 1024.0):0.#} GiB"),
+    };
 }

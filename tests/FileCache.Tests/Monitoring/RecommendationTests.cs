@@ -25,7 +25,7 @@ public class RecommendationTests
         time.Advance(TimeSpan.FromMinutes(1));
         var recommendation = Assert.Single(monitor.GetRecommendations(), r => r.Code == "raise-budget");
         Assert.Contains("hit ratio 0%", recommendation.Evidence, StringComparison.Ordinal);
-        Assert.True(recommendation.Evidence.Contains("190 capacity evictions a minute", StringComparison.Ordinal), recommendation.Evidence);
+        Assert.Equal("hit ratio 0% with 190 capacity evictions a minute over the last 1 minute; 100% of the 1000 B budget in use.", recommendation.Evidence);
         Assert.Contains("MaxBytes", recommendation.Advice, StringComparison.Ordinal);
         Assert.DoesNotContain(monitor.GetRecommendations(), r => r.Code == "lower-budget");
     }
