@@ -35,7 +35,11 @@ public sealed class CacheMonitor
         _alerts = rules.Select(rule => new AlertState(Copy(rule))).ToArray();
         if (observer.Enabled && statistics.HistoryInterval is { } interval)
         {
-            _timer = time.CreateTimer(static state => ((CacheMonitor)state!).OnTimer(), this, interval, interval);
+            // The timer holds the monitor weakly: a cache that is dropped without Dispose must not be kept alive
+            // (with all its entries) by its own snapshot timer. Once the monitor is gone, the timer stops itself.
+            var state = new TimerState(new WeakReference<CacheMonitor>(this));
+            _timer = time.CreateTimer(static s => TimerState.Tick((TimerState)s!), state, interval, interval);
+            state.Timer = _timer;
         }
     }
 
@@ -333,5 +337,25 @@ public sealed class CacheMonitor
             {
             }
         }
+    }
+
+    /// <summary>What the snapshot timer holds: the monitor, weakly, and the timer itself, to stop it once the monitor is gone.</summary>
+    private sealed class TimerState(WeakReference<CacheMonitor> monitor)
+    {
+        public ITimer? Timer { get; set; }
+
+        public static void Tick(TimerState state)
+        {
+            if (state.Monitor.TryGetTarget(out var target))
+            {
+                target.OnTimer();
+            }
+            else
+            {
+                state.Timer?.Dispose();
+            }
+        }
+
+        private WeakReference<CacheMonitor> Monitor { get; } = monitor;
     }
 }

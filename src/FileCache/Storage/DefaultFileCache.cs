@@ -33,7 +33,10 @@ internal sealed partial class DefaultFileCache : IFileCache
         _defaultAbsoluteTicks = options.DefaultAbsoluteExpiration is { } absolute ? ToTimestampTicks(absolute) : null;
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
         _diskLoader = LoadFromDiskAsync;
-        _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => _partitions.All, options.MaxBytes);
+        // Instruments registered on a meter live as long as the meter; reaching the partitions through a weak
+        // reference keeps an undisposed cache collectable (a test checks it).
+        var self = new WeakReference<DefaultFileCache>(this);
+        _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes);
         _hitSampleThreshold = _observer.HitSampleThreshold;
         foreach (var project in options.Projects)
         {

@@ -50,6 +50,35 @@ public class HistoryTests
     }
 
     [Fact]
+    public void UndisposedCache_IsNotKeptAliveByItsSnapshotTimer()
+    {
+        var time = new FakeTimeProvider();
+        var weak = CreateAndDrop(time);
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(IsAlive(weak), "the cache is still reachable");
+        time.Advance(TimeSpan.FromMinutes(1)); // the orphaned timer fires once, finds nothing and stops
+    }
+
+    /// <summary>Out of line, so that no local of the test's frame holds the target while it collects.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool IsAlive(WeakReference<IFileCache> weak) => weak.TryGetTarget(out _);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference<IFileCache> CreateAndDrop(FakeTimeProvider time)
+    {
+        var cache = CacheFixture.Create(1000, time, o => o.Statistics.HistoryInterval = TimeSpan.FromSeconds(10));
+        cache.Set(cache.CreateKey("p", "a"), "x", CacheFixture.Size(10));
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Single(CacheMonitor.For(cache).GetHistory());
+        return new WeakReference<IFileCache>(cache);
+    }
+
+    [Fact]
     public void History_IsBounded_OldestGoFirst()
     {
         var time = new FakeTimeProvider();
