@@ -51,4 +51,16 @@ public class LogHistogramTests
         Assert.Equal(5000, histogram.Sum);
         Assert.Equal(1, buckets[LogHistogram.BucketOf(5000)]);
     }
+
+    [Fact]
+    public void HitSampling_PicksAboutOneInRate()
+    {
+        foreach (int rate in new[] { 1, 64, 1024 })
+        {
+            ulong threshold = HitSampling.Threshold(rate);
+            int picked = Enumerable.Range(1, 1 << 20).Count(n => HitSampling.Scramble(n) < threshold);
+            double expected = (1 << 20) / (double)rate;
+            Assert.InRange(picked, expected * 0.9, expected * 1.1);
+        }
+    }
 }

@@ -142,7 +142,7 @@ public class MetricsTests
     }
 
     [Fact]
-    public void DefaultSampling_TimesTheHitsTheSamplingRulePicks_AboutOneInTimingRate()
+    public void DefaultSampling_TimesAboutOneHitInTimingRate_SameHitsInHistogramAndMetric()
     {
         using var meters = new TestMeterFactory();
         using var recorder = new MetricsRecorder(meters);
@@ -155,12 +155,12 @@ public class MetricsTests
             hits += cache.TryGet<string>(key, out _) ? 1 : 0;
         }
 
-        // One thread increments one counter cell, so hit numbers are 1..16384 and the rule says exactly which are timed.
-        ulong threshold = FileCache.Statistics.HitSampling.Threshold(1024);
-        int expected = Enumerable.Range(1, 16_384).Count(n => FileCache.Statistics.HitSampling.Scramble(n) < threshold);
+        // The hit numbers are per counter cell (by processor, and the thread may move), so which hits are timed
+        // is not predictable from here; about one in 1,024 is. The histogram and the metric see the same ones.
         Assert.Equal(16_384, hits);
-        Assert.InRange(expected, 8, 28); // 16 expected; the rule is pseudo-random, so about that
-        Assert.Equal(expected, recorder.Count(T.HitDuration));
+        int timed = recorder.Count(T.HitDuration);
+        Assert.InRange(timed, 4, 40);
+        Assert.Equal(timed, FileCache.Monitoring.CacheMonitor.For(cache).GetLatency(FileCache.Statistics.CacheOperation.Hit).Count);
     }
 
     [Fact]
