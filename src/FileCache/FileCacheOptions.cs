@@ -1,3 +1,6 @@
+using FileCache.Monitoring;
+using FileCache.Statistics;
+
 namespace FileCache;
 
 /// <summary>Options of a file cache. Validated once at start-up and copied by the cache; later changes have no effect.</summary>
@@ -24,6 +27,14 @@ public sealed class FileCacheOptions
     /// <summary>Gets or sets the sliding expiration applied to entries that set none.</summary>
     /// <value>Defaults to <see langword="null"/>: no sliding expiration. Must be positive when set.</value>
     public TimeSpan? DefaultSlidingExpiration { get; set; }
+
+    /// <summary>Gets the options of the detailed statistics (latency histograms, hot keys, history) and of the metrics.</summary>
+    /// <value>Statistics on, with the defaults documented on <see cref="FileCacheStatisticsOptions"/>.</value>
+    public FileCacheStatisticsOptions Statistics { get; } = new();
+
+    /// <summary>Gets the options of the <see cref="CacheMonitor"/>: alert rules.</summary>
+    /// <value>The built-in rules, no others.</value>
+    public FileCacheMonitorOptions Monitoring { get; } = new();
 
     /// <summary>Gets the projects registered at start-up. More can be added with <see cref="IFileCache.AddProject"/>.</summary>
     /// <value>Defaults to an empty list.</value>

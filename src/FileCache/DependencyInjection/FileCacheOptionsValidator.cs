@@ -1,3 +1,4 @@
+using FileCache.Monitoring;
 using Microsoft.Extensions.Options;
 
 namespace FileCache.DependencyInjection;
@@ -32,6 +33,11 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
         if (options.DefaultSlidingExpiration is { } sliding && sliding <= TimeSpan.Zero)
         {
             yield return $"FileCacheOptions.DefaultSlidingExpiration must be positive when set (was {sliding}).";
+        }
+
+        foreach (string error in ObservabilityOptionsValidator.Validate(options.Statistics, options.Monitoring))
+        {
+            yield return error;
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);

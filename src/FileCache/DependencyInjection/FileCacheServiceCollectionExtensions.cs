@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using FileCache.Monitoring;
 using FileCache;
 using FileCache.DependencyInjection;
 using FileCache.Storage;
@@ -10,8 +12,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FileCacheServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IFileCache"/> as a singleton with options validated at start-up, and
-    /// <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is registered. Safe to call more than
+    /// Registers <see cref="IFileCache"/> and its <see cref="CacheMonitor"/> as singletons with options validated at
+    /// start-up, and <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is registered. The cache's
+    /// meter is created through <see cref="IMeterFactory"/> when one is registered (for example by <c>AddMetrics</c>). Safe to call more than
     /// once: registrations are added only once, and each call's <paramref name="configure"/> applies in order.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -30,7 +33,9 @@ public static class FileCacheServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFileCache>(static provider => new DefaultFileCache(
             provider.GetRequiredService<IOptions<FileCacheOptions>>().Value,
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<IMeterFactory>()));
+        services.TryAddSingleton(static provider => CacheMonitor.For(provider.GetRequiredService<IFileCache>()));
         return new FileCacheBuilder(services);
     }
 

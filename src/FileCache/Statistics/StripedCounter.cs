@@ -13,12 +13,13 @@ internal sealed class StripedCounter
     private static readonly int CellCount = (int)Math.Min(64, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
     private readonly PaddedLong[] _cells = new PaddedLong[CellCount];
 
+    /// <summary>Adds one; returns the new value of the cell incremented (not the sum), which samplers use as a cheap "every Nth" tick.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Increment()
+    public long Increment()
     {
         // The processor id is cached per thread by the runtime; a stale id only costs some sharing.
         int index = Thread.GetCurrentProcessorId() & (CellCount - 1);
-        Interlocked.Increment(ref _cells[index].Value);
+        return Interlocked.Increment(ref _cells[index].Value);
     }
 
     public void Add(long delta)

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using FileCache.Internal;
 using FileCache.Keys;
 using FileCache.Sources;
+using FileCache.Statistics;
 
 namespace FileCache.Storage;
 
@@ -88,7 +89,12 @@ internal sealed partial class DefaultFileCache
                     entry.Accessed = true;
                 }
 
-                partition.Counters.Hits.Increment();
+                long hits = partition.Counters.Hits.Increment();
+                if (HitSampling.Scramble(hits) < _hitSampleThreshold)
+                {
+                    SampleHit(partition, entry, hits);
+                }
+
                 value = found;
                 return true;
             }

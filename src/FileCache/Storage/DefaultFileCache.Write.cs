@@ -1,5 +1,6 @@
 using FileCache.Internal;
 using FileCache.Keys;
+using FileCache.Telemetry;
 
 namespace FileCache.Storage;
 
@@ -58,7 +59,7 @@ internal sealed partial class DefaultFileCache
     public int InvalidateProject(string project)
     {
         ThrowIfDisposed();
-        return InvalidatePartition(GetPartition(project), RemovalReason.Invalidated, removeProject: false);
+        return InvalidatePartition(GetPartition(project), RemovalReason.Invalidated, removeProject: false, "project");
     }
 
     /// <inheritdoc/>
@@ -67,12 +68,13 @@ internal sealed partial class DefaultFileCache
         ThrowIfDisposed();
         foreach (var partition in _partitions.All)
         {
-            InvalidatePartition(partition, RemovalReason.Removed, removeProject: false);
+            InvalidatePartition(partition, RemovalReason.Removed, removeProject: false, "clear");
         }
     }
 
     private bool RemoveCore(Partition partition, in FileKey key)
     {
+        var scope = _observer.StartInvalidation("key", partition.Name, fanOut: false);
         var sink = NewSink();
         bool removed;
         lock (_store.Lock)
@@ -87,12 +89,14 @@ internal sealed partial class DefaultFileCache
             partition.Counters.Invalidations++;
         }
 
+        _observer.EndInvalidation(scope, removed ? 1 : 0);
         Raise(sink);
         return removed;
     }
 
-    private int InvalidatePartition(Partition partition, RemovalReason reason, bool removeProject)
+    private int InvalidatePartition(Partition partition, RemovalReason reason, bool removeProject, string cause)
     {
+        var scope = _observer.StartInvalidation(cause, partition.Name, fanOut: true);
         var sink = NewSink();
         int removed;
         lock (_store.Lock)
@@ -110,6 +114,7 @@ internal sealed partial class DefaultFileCache
             partition.Counters.Invalidations++;
         }
 
+        _observer.EndInvalidation(scope, removed);
         Raise(sink);
         return removed;
     }
@@ -143,14 +148,27 @@ internal sealed partial class DefaultFileCache
                 continue;
             }
 
+            var telemetry = _observer.StartLoad(partition, key);
             load.Start(
                 loader,
                 (op, value) =>
                 {
                     op.Partition.Counters.Loads.Increment();
-                    Insert(op.Partition, op.Key, value, options, op);
+                    try
+                    {
+                        Insert(op.Partition, op.Key, value, options, op);
+                    }
+                    finally
+                    {
+                        _observer.EndLoad(telemetry, failed: false);
+                    }
                 },
-                static op => op.Partition.Counters.LoadFailures.Increment());
+                op =>
+                {
+                    op.Partition.Counters.LoadFailures.Increment();
+                    _observer.EndLoad(telemetry, failed: true);
+                });
+            CacheObserver.LoadStarted(telemetry);
             return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }

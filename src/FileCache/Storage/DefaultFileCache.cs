@@ -1,6 +1,8 @@
 using FileCache.Internal;
 using FileCache.Keys;
+using FileCache.Monitoring;
 using FileCache.Statistics;
+using FileCache.Telemetry;
 
 namespace FileCache.Storage;
 
@@ -21,7 +23,7 @@ internal sealed partial class DefaultFileCache : IFileCache
     private volatile bool _disposed;
 
     /// <summary>Creates a cache from options that have been validated.</summary>
-    public DefaultFileCache(FileCacheOptions options, TimeProvider timeProvider)
+    public DefaultFileCache(FileCacheOptions options, TimeProvider timeProvider, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -31,10 +33,17 @@ internal sealed partial class DefaultFileCache : IFileCache
         _defaultAbsoluteTicks = options.DefaultAbsoluteExpiration is { } absolute ? ToTimestampTicks(absolute) : null;
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
         _diskLoader = LoadFromDiskAsync;
+        // Instruments registered on a meter live as long as the meter; reaching the partitions through a weak
+        // reference keeps an undisposed cache collectable (a test checks it).
+        var self = new WeakReference<DefaultFileCache>(this);
+        _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes);
+        _hitSampleThreshold = _observer.HitSampleThreshold;
         foreach (var project in options.Projects)
         {
             AddProject(project);
         }
+
+        Monitor = new CacheMonitor(this, _observer, options.Statistics, options.Monitoring, timeProvider);
     }
 
     /// <inheritdoc/>
@@ -65,6 +74,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         }
 
         var partition = new Partition(project, project.RootPath is null ? null : PathNormalizer.NormalizeRoot(project.RootPath));
+        partition.Samples = _observer.NewSamples();
         lock (_projectsLock)
         {
             if (_partitions.Find(project.Name, partition.NameHash) is not null)
@@ -93,7 +103,9 @@ internal sealed partial class DefaultFileCache : IFileCache
             _partitions = _partitions.Without(partition);
         }
 
-        InvalidatePartition(partition, RemovalReason.Invalidated, removeProject: true);
+        InvalidatePartition(partition, RemovalReason.Invalidated, removeProject: true, "project_removed");
+        _observer.HotKeys.Forget(partition.Name);
+        _observer.Metrics.Retire(partition);
         return true;
     }
 
@@ -132,6 +144,8 @@ internal sealed partial class DefaultFileCache : IFileCache
         }
 
         _disposed = true;
+        Monitor.Stop();
+        _observer.Dispose();
         lock (_store.Lock)
         {
             foreach (var partition in _partitions.All)

@@ -29,6 +29,9 @@ internal sealed class EntryStore
 
     public long Count => Volatile.Read(ref _count);
 
+    /// <summary>The sizes of the entries held, changed with the byte counters.</summary>
+    public FileCache.Statistics.LogHistogram Sizes { get; } = new();
+
     /// <summary>Inserts <paramref name="entry"/>, replacing any entry under its key. Caller holds <see cref="Lock"/>.</summary>
     /// <returns>False when refused: too large, or fenced by an invalidation since <paramref name="load"/> started.</returns>
     public bool InsertLocked(CacheEntry entry, LoadOperation? load, long now, RemovalSink sink)
@@ -66,6 +69,7 @@ internal sealed class EntryStore
         partition.Count++;
         _bytes += entry.Size;
         _count++;
+        Sizes.Record(entry.Size);
         return true;
     }
 
@@ -152,6 +156,7 @@ internal sealed class EntryStore
         partition.Count--;
         _bytes -= entry.Size;
         _count--;
+        Sizes.Remove(entry.Size);
         partition.Counters.Removals[(int)reason]++;
         sink.Add(entry, reason);
     }

@@ -35,6 +35,9 @@ internal sealed class Partition
 
     public readonly PartitionCounters Counters = new();
 
+    /// <summary>Sampled hits for the hot-key statistics; null when statistics are off.</summary>
+    public HitSamples? Samples;
+
     // Guarded by the store lock; read without it through Volatile.Read.
     public long Bytes;
     public long Count;

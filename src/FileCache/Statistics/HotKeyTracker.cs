@@ -1,0 +1,130 @@
+using FileCache.Storage;
+
+namespace FileCache.Statistics;
+
+/// <summary>
+/// Approximate most-accessed keys, per project and over all projects, in bounded memory: sampled hits go to
+/// each partition's <see cref="HitSamples"/> ring; draining feeds them to one count-min sketch (frequency per
+/// key) and to fixed-size top-K tables. Draining happens when a ring wraps (on the sampling hit's thread, only
+/// if no other drain is running: <see cref="Monitor.TryEnter(object)"/> never waits), and before every read.
+/// </summary>
+internal sealed class HotKeyTracker
+{
+    private readonly object _lock = new();
+    private readonly AccessSketch _sketch;
+    private readonly TopKeys _global;
+    private readonly int _sampleRate;
+    private readonly int _hotKeyCount;
+    private readonly Action<CacheEntry> _consume;
+    private long _samples;
+
+    public HotKeyTracker(int sampleRate, int hotKeyCount)
+    {
+        _sampleRate = sampleRate;
+        _hotKeyCount = hotKeyCount;
+        _sketch = new AccessSketch(4096);
+        _global = new TopKeys(hotKeyCount);
+        _consume = Consume;
+    }
+
+    public HitSamples NewSamples() => new(_hotKeyCount);
+
+    /// <summary>Samples drained so far.</summary>
+    public long Samples => Volatile.Read(ref _samples);
+
+    /// <summary>From the hit path: drains one partition's ring unless a drain is already running.</summary>
+    public void TryDrain(Partition partition)
+    {
+        if (Monitor.TryEnter(_lock))
+        {
+            try
+            {
+                partition.Samples!.Drain(_consume);
+            }
+            finally
+            {
+                Monitor.Exit(_lock);
+            }
+        }
+    }
+
+    public IReadOnlyList<HotKey> GetHotKeys(Partition[] partitions, Partition? project, int count)
+    {
+        lock (_lock)
+        {
+            DrainLocked(partitions);
+            var top = project is null ? _global : project.Samples!.Top;
+            CatchUp(top);
+            var sorted = top.Sorted();
+            var result = new List<HotKey>(Math.Min(count, sorted.Count));
+            foreach (var (key, hits) in sorted)
+            {
+                if (result.Count == count)
+                {
+                    break;
+                }
+
+                result.Add(new HotKey(key, hits * _sampleRate));
+            }
+
+            return result;
+        }
+    }
+
+    public long EstimateHits(Partition[] partitions, in FileKey key)
+    {
+        lock (_lock)
+        {
+            DrainLocked(partitions);
+            return (long)_sketch.Estimate(key.GetHashCode()) * _sampleRate;
+        }
+    }
+
+    /// <summary>Drops a removed project's keys from the global table.</summary>
+    public void Forget(string project)
+    {
+        lock (_lock)
+        {
+            _global.RemoveWhere(key => string.Equals(key.Project, project, StringComparison.Ordinal));
+        }
+    }
+
+    public void Drain(Partition[] partitions)
+    {
+        lock (_lock)
+        {
+            DrainLocked(partitions);
+        }
+    }
+
+    private void DrainLocked(Partition[] partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            partition.Samples?.Drain(_consume);
+        }
+    }
+
+    private void Consume(CacheEntry entry)
+    {
+        _samples++;
+        long estimate = _sketch.Increment(entry.Key.GetHashCode());
+        var top = entry.Partition.Samples!.Top;
+        CatchUp(top);
+        top.Offer(entry.Key, estimate);
+        CatchUp(_global);
+        _global.Offer(entry.Key, estimate);
+    }
+
+    /// <summary>Halves a table's counts as often as the sketch was halved since, so both stay on one scale.</summary>
+    private void CatchUp(TopKeys top)
+    {
+        int behind = _sketch.Halvings - top.Halvings;
+        for (int i = 0; i < behind && i < 64; i++)
+        {
+            top.Halve();
+        }
+
+        top.Halvings = _sketch.Halvings;
+    }
+}
