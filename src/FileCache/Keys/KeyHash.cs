@@ -10,14 +10,16 @@ namespace FileCache.Keys;
 /// framework's randomized string hash on a 48-character path.
 /// </summary>
 /// <remarks>
-/// Two independent lanes take the string 8 bytes (4 chars) at a time with a rotate-add-xor step, so the
-/// dependency chain per chunk is short; a multiply-xorshift finalizer spreads every input bit over the
+/// Two independent lanes take the string 8 bytes (4 chars) at a time with an xor-multiply-rotate step (two
+/// chains run in parallel, so the multiply latency is paid once per 16 bytes); a multiply-xorshift finalizer spreads every input bit over the
 /// result, which keeps the low bits that a hash table uses well mixed. Case-insensitive paths keep the
 /// framework's <c>OrdinalIgnoreCase</c> hash: only it agrees with <c>OrdinalIgnoreCase</c> equality for
 /// every character.
 /// </remarks>
 internal static class KeyHash
 {
+    private const ulong K1 = 0x9E3779B97F4A7C15UL;
+    private const ulong K2 = 0xC2B2AE3D27D4EB4FUL;
     private static readonly ulong Seed = CreateSeed();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -27,23 +29,23 @@ internal static class KeyHash
     {
         ReadOnlySpan<ulong> chunks = MemoryMarshal.Cast<char, ulong>(value);
         ulong a = Seed;
-        ulong b = Seed ^ 0x9E3779B97F4A7C15UL;
+        ulong b = Seed ^ K2;
         int i = 0;
         for (; i + 1 < chunks.Length; i += 2)
         {
-            a = (BitOperations.RotateLeft(a, 5) + a) ^ chunks[i];
-            b = (BitOperations.RotateLeft(b, 7) + b) ^ chunks[i + 1];
+            a = Step(a, chunks[i], K1);
+            b = Step(b, chunks[i + 1], K2);
         }
 
         if (i < chunks.Length)
         {
-            a = (BitOperations.RotateLeft(a, 5) + a) ^ chunks[i];
+            a = Step(a, chunks[i], K1);
         }
 
         // The last 0-3 chars that do not fill a chunk.
         for (int c = chunks.Length * 4; c < value.Length; c++)
         {
-            b = (BitOperations.RotateLeft(b, 7) + b) ^ value[c];
+            b = Step(b, value[c], K2);
         }
 
         ulong h = a ^ BitOperations.RotateLeft(b, 32) ^ (ulong)value.Length;
@@ -51,6 +53,11 @@ internal static class KeyHash
         h = (h ^ (h >> 29)) * 0xC4CEB9FE1A85EC53UL;
         return (int)(h ^ (h >> 32));
     }
+
+    // Every chunk is multiplied in before the lanes are combined: a lane that only XORed its last chunk in would
+    // let two keys differing in both lanes cancel out (seen: "src/file00497.cs"-style names colliding in pairs).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Step(ulong lane, ulong chunk, ulong multiplier) => BitOperations.RotateLeft((lane ^ chunk) * multiplier, 31);
 
     private static ulong CreateSeed()
     {
