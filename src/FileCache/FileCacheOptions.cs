@@ -17,6 +17,13 @@ public sealed class FileCacheOptions
     /// </value>
     public long? MaxEntryBytes { get; set; }
 
+    /// <summary>Gets or sets how the cache chooses what to drop when over budget.</summary>
+    /// <value>
+    /// Defaults to <see cref="EvictionPolicy.TinyLfu"/>: frequency-based admission with an adaptive recency window.
+    /// <see cref="EvictionPolicy.Clock"/> is second-chance LRU. Both cost the same on a hit.
+    /// </value>
+    public EvictionPolicy EvictionPolicy { get; set; } = EvictionPolicy.TinyLfu;
+
     /// <summary>Gets or sets the expiration, relative to insertion, applied to entries that set none.</summary>
     /// <value>Defaults to <see langword="null"/>: no expiration. Must be positive when set.</value>
     public TimeSpan? DefaultAbsoluteExpiration { get; set; }

@@ -83,9 +83,9 @@ internal sealed partial class DefaultFileCache
         {
             if (!entry.CanExpire || TouchExpiring(entry))
             {
-                if (!entry.Accessed)
+                if (entry.Hits < CacheEntry.MaxHits)
                 {
-                    entry.Accessed = true;
+                    entry.Hits++;
                 }
 
                 partition.Counters.Hits.Increment();

@@ -27,7 +27,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         ArgumentNullException.ThrowIfNull(timeProvider);
         _time = timeProvider;
         _ticksPerSecond = timeProvider.TimestampFrequency;
-        _store = new EntryStore(options.MaxBytes, options.MaxEntryBytes ?? long.MaxValue);
+        _store = new EntryStore(options.MaxBytes, options.MaxEntryBytes ?? long.MaxValue, options.EvictionPolicy, CountRequests);
         _defaultAbsoluteTicks = options.DefaultAbsoluteExpiration is { } absolute ? ToTimestampTicks(absolute) : null;
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
         _diskLoader = LoadFromDiskAsync;
@@ -114,6 +114,19 @@ internal sealed partial class DefaultFileCache : IFileCache
         }
 
         return new FileCacheStatistics(total, projects, _store.Budget);
+    }
+
+    /// <summary>Total hits and misses over all partitions (for the admission policy's window tuning).</summary>
+    private (long Hits, long Misses) CountRequests()
+    {
+        long hits = 0, misses = 0;
+        foreach (var partition in _partitions.All)
+        {
+            hits += partition.Counters.Hits.Sum();
+            misses += partition.Counters.Misses.Sum();
+        }
+
+        return (hits, misses);
     }
 
     /// <inheritdoc/>
