@@ -107,6 +107,13 @@ public interface IFileCache : IDisposable
     /// <summary>Drops every entry of every project; loads under way do not cache their results.</summary>
     void Clear();
 
+    /// <summary>Raised, outside any lock of the cache, when the process's memory load rises across one of <see cref="FileCacheOptions.MemoryAlertThresholds"/>.</summary>
+    event EventHandler<FileCacheMemoryAlertEventArgs>? MemoryAlert;
+
+    /// <summary>Returns the configured and the effective byte budget, the last memory load measured and the alerts raised.</summary>
+    /// <returns>The status.</returns>
+    FileCacheMemoryStatus GetMemoryStatus();
+
     /// <summary>Returns an immutable snapshot of the statistics, in total and per project.</summary>
     /// <returns>The snapshot.</returns>
     FileCacheStatistics GetStatistics();

@@ -71,6 +71,15 @@ internal sealed class CacheEntry
     /// <summary>True while the entry is in the store's lists and counted; guarded by the store lock.</summary>
     public bool Linked;
 
+    // Links of the expiry bucket the entry is filed in (null when not filed), and that bucket; store lock.
+    public CacheEntry? ExpPrev;
+    public CacheEntry? ExpNext;
+    public long ExpBucket;
+
+    /// <summary>The timestamp at which the entry expires unless a hit renews it first.</summary>
+    public long ExpiresAt() =>
+        SlidingTicks == 0 ? AbsoluteExpiresAt : Math.Min(AbsoluteExpiresAt, Volatile.Read(ref LastAccess) + SlidingTicks);
+
     public bool IsExpired(long now) =>
         now >= AbsoluteExpiresAt || (SlidingTicks != 0 && now - Volatile.Read(ref LastAccess) >= SlidingTicks);
 }

@@ -15,6 +15,8 @@ internal sealed class EntryStore
     private readonly TinyLfuPolicy? _policy;
     private readonly Func<long> _bytesHeld;
     private readonly Action<CacheEntry> _evictForPolicy;
+    private readonly Action<CacheEntry> _removeExpired;
+    private readonly ExpiryIndex _expiry;
     private long _bytes;
     private long _count;
     private long _effectiveBudget;
@@ -23,8 +25,10 @@ internal sealed class EntryStore
     private RemovalSink _evictSink = RemovalSink.Disabled;
     private long _evictNow;
 
-    public EntryStore(long budget, long maxEntryBytes, EvictionPolicy policy = EvictionPolicy.Clock, Func<(long Hits, long Misses)>? requests = null)
+    public EntryStore(long budget, long maxEntryBytes, EvictionPolicy policy = EvictionPolicy.Clock, Func<(long Hits, long Misses)>? requests = null, long expiryBucketTicks = TimeSpan.TicksPerSecond)
     {
+        _expiry = new ExpiryIndex(expiryBucketTicks);
+        _removeExpired = RemoveExpired;
         Budget = budget;
         _effectiveBudget = budget;
         _maxEntryBytes = maxEntryBytes;
@@ -43,6 +47,23 @@ internal sealed class EntryStore
 
     /// <summary>Gets the admission policy, or null for CLOCK.</summary>
     internal TinyLfuPolicy? Policy => _policy;
+
+    /// <summary>Gets the number of entries that can expire (filed for the sweeper).</summary>
+    public long ExpiringCount => _expiry.Count;
+
+    /// <summary>
+    /// Removes up to <paramref name="maxEntries"/> expired entries, oldest expiry first, looking only at the
+    /// expiry buckets that are due. Caller holds <see cref="Lock"/>.
+    /// </summary>
+    /// <returns>The number removed.</returns>
+    public int SweepExpiredLocked(long now, int maxEntries, RemovalSink sink)
+    {
+        _evictSink = sink;
+        _evictNow = now;
+        int removed = _expiry.Sweep(now, maxEntries, _removeExpired);
+        _evictSink = RemovalSink.Disabled;
+        return removed;
+    }
 
     /// <summary>Sets the budget in force and evicts down to it. Caller holds <see cref="Lock"/>.</summary>
     public void SetEffectiveBudgetLocked(long budget, long now, RemovalSink sink)
@@ -85,12 +106,19 @@ internal sealed class EntryStore
             EvictLocked(partition, partition.Quota - entry.Size, now, sink);
         }
 
+        if (_bytes + entry.Size > _effectiveBudget && _expiry.Count > 0)
+        {
+            // Expired entries go first, before anything live is evicted (bounded: at most a few buckets' worth).
+            SweepExpiredLocked(now, 256, sink);
+        }
+
         if (_policy is not null)
         {
             // W-TinyLFU: the newcomer enters the window first, then competes for room (it may be the one that goes).
             partition.Map[entry.Key] = entry;
             ClockList.LinkPartitionOnly(partition.ListHead, entry);
             Account(entry);
+            _expiry.Add(entry);
             _policy.OnInsert(entry, _count);
             EvictLocked(null, _effectiveBudget, now, sink);
             return true;
@@ -101,6 +129,7 @@ internal sealed class EntryStore
         partition.Map[entry.Key] = entry;
         ClockList.Link(_head, partition.ListHead, entry);
         Account(entry);
+        _expiry.Add(entry);
         return true;
     }
 
@@ -210,6 +239,7 @@ internal sealed class EntryStore
 
         var partition = entry.Partition;
         _policy?.OnRemove(entry);
+        _expiry.Remove(entry);
         ClockList.Unlink(entry);
         partition.Bytes -= entry.Size;
         partition.Count--;
@@ -221,4 +251,13 @@ internal sealed class EntryStore
 
     private void EvictForPolicy(CacheEntry victim) =>
         RemoveEntryLocked(victim, victim.CanExpire && victim.IsExpired(_evictNow) ? RemovalReason.Expired : RemovalReason.Capacity, _evictSink);
+
+    private void RemoveExpired(CacheEntry entry)
+    {
+        if (!RemoveEntryLocked(entry, RemovalReason.Expired, _evictSink))
+        {
+            // Not the mapped entry any more (cannot happen while the invariants hold): unfile it so the sweep moves on.
+            _expiry.Remove(entry);
+        }
+    }
 }
