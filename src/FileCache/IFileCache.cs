@@ -70,6 +70,29 @@ public interface IFileCache : IDisposable
     /// <returns><see langword="true"/> when a live value of type <typeparamref name="T"/> is cached under the key.</returns>
     bool TryGet<T>(string project, string path, [MaybeNullWhen(false)] out T value);
 
+    /// <summary>Gets the length of a cached file's bytes, without counting a hit or a miss.</summary>
+    /// <param name="key">The file's key.</param>
+    /// <param name="length">The number of bytes, when cached.</param>
+    /// <returns><see langword="true"/> when the file's bytes are cached (compressed or not).</returns>
+    bool TryGetContentLength(in FileKey key, out int length);
+
+    /// <summary>Copies a cached file's bytes into <paramref name="destination"/>, decompressing them if stored compressed; allocates nothing.</summary>
+    /// <param name="key">The file's key.</param>
+    /// <param name="destination">Receives the bytes; must hold them all (see <see cref="TryGetContentLength"/>).</param>
+    /// <param name="bytesWritten">The number of bytes written.</param>
+    /// <returns><see langword="true"/> on a hit; <see langword="false"/> when the file's bytes are not cached.</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than the content.</exception>
+    bool TryCopyContent(in FileKey key, Span<byte> destination, out int bytesWritten);
+
+    /// <summary>
+    /// Lends a cached file's bytes: the cached memory itself, or for a compressed file a pooled buffer holding the
+    /// decompressed bytes. Allocates nothing; dispose the lease once when done.
+    /// </summary>
+    /// <param name="key">The file's key.</param>
+    /// <param name="lease">The lease, on a hit.</param>
+    /// <returns><see langword="true"/> on a hit.</returns>
+    bool TryLeaseContent(in FileKey key, out FileContentLease lease);
+
     /// <summary>Returns the cached value, or runs <paramref name="loader"/> once for all concurrent callers and caches its result.</summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="key">The key.</param>

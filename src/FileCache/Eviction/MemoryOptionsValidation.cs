@@ -20,6 +20,16 @@ internal static class MemoryOptionsValidation
             yield return $"FileCacheOptions.MaxExpirationsPerScan must be positive (was {options.MaxExpirationsPerScan}).";
         }
 
+        if (options.CompressionThresholdBytes is < 64)
+        {
+            yield return $"FileCacheOptions.CompressionThresholdBytes must be at least 64 when set (was {options.CompressionThresholdBytes}).";
+        }
+
+        if (!(options.MinCompressionSavings > 0 && options.MinCompressionSavings < 1))
+        {
+            yield return $"FileCacheOptions.MinCompressionSavings must be greater than 0 and less than 1 (was {options.MinCompressionSavings}).";
+        }
+
         if (options.MemoryCheckInterval <= TimeSpan.Zero)
         {
             yield return $"FileCacheOptions.MemoryCheckInterval must be positive (was {options.MemoryCheckInterval}).";

@@ -79,18 +79,25 @@ internal sealed partial class DefaultFileCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetCore<T>(Partition partition, in FileKey key, [MaybeNullWhen(false)] out T value)
     {
-        if (partition.Map.TryGetValue(key, out var entry) && entry.Value is T found)
+        if (partition.Map.TryGetValue(key, out var entry))
         {
-            if (!entry.CanExpire || TouchExpiring(entry))
+            if (entry.Value is T found)
             {
-                if (entry.Hits < CacheEntry.MaxHits)
+                if (!entry.CanExpire || TouchExpiring(entry))
                 {
-                    entry.Hits++;
-                }
+                    if (entry.Hits < CacheEntry.MaxHits)
+                    {
+                        entry.Hits++;
+                    }
 
-                partition.Counters.Hits.Increment();
-                value = found;
-                return true;
+                    partition.Counters.Hits.Increment();
+                    value = found;
+                    return true;
+                }
+            }
+            else if (typeof(T) == typeof(CachedFile) && entry.Value is Compression.CompressedFile)
+            {
+                return TryGetCompressed(partition, entry, out value);
             }
         }
 

@@ -157,11 +157,18 @@ internal sealed partial class DefaultFileCache
 
     private bool Insert<T>(Partition partition, in FileKey key, T value, FileCacheEntryOptions? options, LoadOperation? load)
     {
-        long size = options?.Size ?? (SizeOf(value) + EntryOverhead);
+        object? stored = value;
+        if (_compressionThreshold is int threshold && value is CachedFile file
+            && Compression.CompressedFile.TryCompress(file, threshold, _minCompressionSavings) is { } compressed)
+        {
+            stored = compressed;
+        }
+
+        long size = options?.Size ?? (SizeOf(stored) + EntryOverhead);
         long now = _time.GetTimestamp();
         long absolute = options?.AbsoluteExpirationRelativeToNow is { } relative ? ToTimestampTicks(relative) : _defaultAbsoluteTicks ?? 0;
         long sliding = options?.SlidingExpiration is { } slide ? ToTimestampTicks(slide) : _defaultSlidingTicks ?? 0;
-        var entry = new CacheEntry(key, partition, value, size, absolute == 0 ? long.MaxValue : now + absolute, sliding, now);
+        var entry = new CacheEntry(key, partition, stored, size, absolute == 0 ? long.MaxValue : now + absolute, sliding, now);
 
         var sink = NewSink();
         bool inserted;
@@ -207,6 +214,7 @@ internal sealed partial class DefaultFileCache
     private static long SizeOf<T>(T value) => value switch
     {
         CachedFile file => file.Length + (2L * file.FullPath.Length),
+        Compression.CompressedFile compressed => compressed.Block.Length + (2L * compressed.FullPath.Length),
         byte[] bytes => bytes.Length,
         string text => 2L * text.Length,
         ReadOnlyMemory<byte> memory => memory.Length,

@@ -20,6 +20,8 @@ internal sealed partial class DefaultFileCache : IFileCache
     private readonly Func<int> _sweep;
     private readonly Eviction.MaintenanceTimer _sweeper;
     private readonly int _maxExpirationsPerScan;
+    private readonly int? _compressionThreshold;
+    private readonly double _minCompressionSavings;
     private readonly Eviction.IMemoryInfoSource _memory;
     private readonly Eviction.MemoryPressureMonitor _pressure;
     private readonly Func<int> _checkMemory;
@@ -42,6 +44,8 @@ internal sealed partial class DefaultFileCache : IFileCache
         _ticksPerSecond = timeProvider.TimestampFrequency;
         _store = new EntryStore(options.MaxBytes, options.MaxEntryBytes ?? long.MaxValue, options.EvictionPolicy, CountRequests, Math.Max(1, timeProvider.TimestampFrequency));
         _maxExpirationsPerScan = options.MaxExpirationsPerScan;
+        _compressionThreshold = options.CompressionThresholdBytes;
+        _minCompressionSavings = options.MinCompressionSavings;
         _sweep = SweepExpired;
         _sweeper = new Eviction.MaintenanceTimer(timeProvider, options.ExpirationScanInterval, _sweep);
         _memory = memory;
