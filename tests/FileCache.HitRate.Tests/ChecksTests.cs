@@ -28,6 +28,24 @@ public class ChecksTests
     }
 
     [Fact]
+    public void Passed_FalseWhenTinyLfuFallsMoreThanOnePointBelow()
+    {
+        var row = Row(500, 500) with { TinyLfu = new HitCount(489, 1000) };
+        Assert.False(RunOf(row).Passed);
+        Assert.Single(RunOf(row).TinyLfuShortfalls);
+        Assert.True(RunOf(row with { TinyLfu = new HitCount(490, 1000) }).Passed);
+    }
+
+    [Fact]
+    public void TinyLfuBeatsLruBy20Percent_IsExactOnHitCounts()
+    {
+        Assert.True((Row(100, 100) with { TinyLfu = new HitCount(120, 1000) }).TinyLfuBeatsLruBy20Percent);
+        Assert.False((Row(100, 100) with { TinyLfu = new HitCount(119, 1000) }).TinyLfuBeatsLruBy20Percent);
+        Assert.False((Row(0, 0) with { TinyLfu = new HitCount(0, 1000) }).TinyLfuBeatsLruBy20Percent); // no hits is not better than none
+        Assert.True((Row(0, 0) with { TinyLfu = new HitCount(1, 1000) }).TinyLfuBeatsLruBy20Percent);
+    }
+
+    [Fact]
     public void Passed_FalseWhenStrictLruMissesThePublishedRow()
     {
         var published = new PublishedRatio("t", "LRU", 100, 50.01m, "test");
