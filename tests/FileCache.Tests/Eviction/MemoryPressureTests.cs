@@ -14,7 +14,7 @@ public class MemoryPressureTests
         public MemorySnapshot Read() => new((long)(Ratio * 1_000_000), 1_000_000);
     }
 
-    private static DefaultFileCache Create(FakeTimeProvider time, FakeMemory memory)
+    private static DefaultFileCache Create(FakeTimeProvider time, FakeMemory memory, EvictionPolicy policy = EvictionPolicy.Clock)
     {
         var options = new FileCacheOptions
         {
@@ -22,7 +22,7 @@ public class MemoryPressureTests
             MemoryCheckInterval = TimeSpan.FromSeconds(1),
             MemoryPressureThreshold = 0.85,
             MinBudgetFraction = 0.25,
-            EvictionPolicy = EvictionPolicy.Clock,
+            EvictionPolicy = policy,
         }.AddProject("p", null);
         return new DefaultFileCache(options, time, memory);
     }
@@ -35,12 +35,14 @@ public class MemoryPressureTests
         }
     }
 
-    [Fact]
-    public void Check_HighLoad_ShrinksBudgetAndEvicts_ThenRestoresGradually()
+    [Theory]
+    [InlineData(EvictionPolicy.Clock)]
+    [InlineData(EvictionPolicy.TinyLfu)]
+    public void Check_HighLoad_ShrinksBudgetAndEvicts_ThenRestoresGradually(EvictionPolicy policy)
     {
         var time = new FakeTimeProvider();
         var memory = new FakeMemory();
-        using var cache = Create(time, memory);
+        using var cache = Create(time, memory, policy);
         Fill(cache);
 
         memory.Ratio = 1.0; // at the GC's high-load threshold: the minimum, 25 %
