@@ -121,3 +121,71 @@ public class MemoryPressureTests
         Assert.Equal(1000, cache.GetMemoryStatus().EffectiveBudgetBytes);
     }
 }
+
+/// <summary>Everything that changes the store at once, on real threads: the counters must still equal a recount.</summary>
+public class MemoryManagementStressTests
+{
+    private sealed class FlappingMemory : IMemoryInfoSource
+    {
+        private int _reads;
+
+        public MemorySnapshot Read() => new(Interlocked.Increment(ref _reads) % 3 == 0 ? 1_000_000 : 400_000, 1_000_000);
+    }
+
+    [Theory]
+    [InlineData(EvictionPolicy.Clock)]
+    [InlineData(EvictionPolicy.TinyLfu)]
+    public void ReadsWritesSweepsAndBudgetChanges_Concurrently_KeepTheStoreConsistent(EvictionPolicy policy)
+    {
+        var time = new FakeTimeProvider();
+        var options = new FileCacheOptions { MaxBytes = 20_000, EvictionPolicy = policy, CompressionThresholdBytes = 64 }.AddProject("p", null);
+        using var cache = new DefaultFileCache(options, time, new FlappingMemory());
+        var keys = Enumerable.Range(0, 3_000).Select(i => cache.CreateKey("p", $"f{i}.txt")).ToArray();
+        byte[] text = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<Project Sdk=\"Microsoft.NET.Sdk\" />\n", 20)));
+        using var stop = new CancellationTokenSource();
+
+        var workers = Enumerable.Range(0, 3).Select(t => new Thread(() =>
+        {
+            var random = new Random(t);
+            var buffer = new byte[4096];
+            for (int i = 0; i < 40_000; i++)
+            {
+                var key = keys[random.Next(keys.Length)];
+                switch (random.Next(4))
+                {
+                    case 0:
+                        cache.Set(key, new CachedFile(key, "/p/" + key.Path, text, default, default), new FileCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(1 + random.Next(5)) });
+                        break;
+                    case 1:
+                        cache.Set(key, "value", new FileCacheEntryOptions { Size = 1 + random.Next(50), SlidingExpiration = TimeSpan.FromSeconds(2) });
+                        break;
+                    case 2:
+                        cache.TryCopyContent(key, buffer, out _);
+                        break;
+                    default:
+                        cache.TryGet(key, out CachedFile? _);
+                        break;
+                }
+            }
+        })).ToList();
+        var chores = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(700)); // fires the sweeper and the memory check
+                cache.SweepExpired();
+                cache.CheckMemory();
+            }
+        });
+
+        workers.ForEach(w => w.Start());
+        chores.Start();
+        workers.ForEach(w => w.Join());
+        stop.Cancel();
+        chores.Join();
+
+        CacheFixture.AssertConsistent(cache);
+        Assert.True(cache.GetStatistics().Total.Bytes <= cache.GetMemoryStatus().EffectiveBudgetBytes);
+        Assert.True(cache.GetStatistics().Total.Evictions.Expired > 0);
+    }
+}
