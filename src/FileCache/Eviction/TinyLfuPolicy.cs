@@ -8,9 +8,10 @@ namespace FileCache.Eviction;
 /// region, which is split into <em>probation</em> and <em>protected</em>. When the budget is exceeded, the
 /// candidate and the probation victim are compared by their estimated frequency (<see cref="FrequencySketch"/>)
 /// and the less popular one goes. Hits are counted on the entry (<see cref="CacheEntry.Hits"/>, saturating) and
-/// folded into the sketch when the evictor next looks at the entry; misses are counted at insert. A hill
-/// climber resizes the window from the hit ratio of each sample of requests. Everything here runs under the
-/// store lock; readers never touch it.
+/// folded into the sketch when the evictor next looks at the entry; misses are counted at insert. The window's
+/// share adapts: a hill climber moves it from the hit ratio of each sample of requests, and short-range ghost
+/// regrets nudge it at once (a miss on a key just turned away grows it; on a key just displaced, shrinks it).
+/// Everything here runs under the store lock; readers never touch it.
 /// </summary>
 /// <remarks>
 /// Size-aware: every comparison is one candidate against one victim, so a large cold candidate must beat each
@@ -69,7 +70,7 @@ internal sealed class TinyLfuPolicy
         _step = StepFraction;
     }
 
-    /// <summary>Gets the share of the budget given to the window (for tests and the simulator).</summary>
+    /// <summary>Gets the share of the budget given to the window (for tests).</summary>
     public double WindowFraction => _windowFraction;
 
     private long WindowMax => (long)(_budget * _windowFraction);
@@ -102,6 +103,7 @@ internal sealed class TinyLfuPolicy
         {
             _windowFraction = Math.Max(0, _windowFraction - (ShrinkBias * GhostStepFraction(entry)));
         }
+
         if (++_insertsSinceCheck >= 64)
         {
             _insertsSinceCheck = 0;

@@ -79,6 +79,38 @@ public class TinyLfuPolicyTests
     }
 
     [Fact]
+    public void Window_RecencyWorkload_GrowsAndRecoversLruHits()
+    {
+        // Every key is read twice, 50 requests apart, then never again: only recency helps. A 1% window turns the
+        // second read away at first; the regrets must grow the window until it holds those keys.
+        using var cache = Create(EvictionPolicy.TinyLfu, 1000);
+        var policy = cache.Store.Policy!;
+        double initial = policy.WindowFraction;
+        long hits = 0, requests = 0;
+        var recent = new Queue<FileKey>();
+        for (int i = 0; i < 20_000; i++)
+        {
+            var key = cache.CreateKey("p", $"k{i}");
+            recent.Enqueue(key);
+            foreach (var read in recent.Count > 50 ? new[] { key, recent.Dequeue() } : new[] { key })
+            {
+                requests++;
+                if (cache.TryGet<string>(read, out _))
+                {
+                    hits++;
+                }
+                else
+                {
+                    cache.Set(read, "v", CacheFixture.Size(1));
+                }
+            }
+        }
+
+        Assert.True(policy.WindowFraction > 10 * initial, $"window stayed at {policy.WindowFraction:P1} of the budget");
+        Assert.True(hits * 100 / requests >= 45, $"{hits} hits in {requests} requests; strict LRU would hit almost every second read (50 %)");
+    }
+
+    [Fact]
     public void Store_UnderConcurrentReadsAndWrites_StaysConsistent()
     {
         using var cache = Create(EvictionPolicy.TinyLfu, 5_000);
