@@ -36,11 +36,11 @@ internal static class FileCacheReplay
     private static readonly byte[] SharedPayload = [];
     private static readonly FileCacheEntryOptions SizeOne = new() { Size = 1 };
 
-    public static FileCacheReplayResult Run(AccessTrace trace, int capacity)
+    public static FileCacheReplayResult Run(AccessTrace trace, int capacity, EvictionPolicy policy = EvictionPolicy.Clock)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        using var cache = FileCacheFactory.Create(new FileCacheOptions { MaxBytes = capacity }.AddProject(Project, null));
+        using var cache = FileCacheFactory.Create(new FileCacheOptions { MaxBytes = capacity, EvictionPolicy = policy }.AddProject(Project, null));
 
         // Keys are prepared once per distinct trace key: a lookup then hashes and normalizes nothing.
         var keys = new FileKey[trace.UniqueKeys];

@@ -29,6 +29,10 @@ internal static class PublishedRatios
 
     public const string LruPolicy = "LRU";
 
+    /// <summary>Is the row a W-TinyLFU (Caffeine's simulator) or BitFaster ConcurrentLfu row?</summary>
+    public static bool IsLfu(string policy) =>
+        string.Equals(policy, "W-TinyLFU", StringComparison.Ordinal) || policy.StartsWith("ConcurrentLfu", StringComparison.Ordinal);
+
     public static IReadOnlyList<PublishedRatio> Load(string path)
     {
         var rows = new List<PublishedRatio>();

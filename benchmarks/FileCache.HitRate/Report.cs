@@ -16,7 +16,25 @@ internal sealed record SimulationRun(string TracesDescription, string Arguments,
 
     public IReadOnlyList<(TraceResult Trace, CapacityResult Row)> Inconsistencies => AllRows.Where(x => x.Row.FileCacheInconsistency is not null).ToList();
 
-    public bool Passed => LruMismatches.Count == 0 && FileCacheShortfalls.Count == 0 && Inconsistencies.Count == 0 && UncheckedPublishedLru.Count == 0;
+    public IReadOnlyList<(TraceResult Trace, CapacityResult Row)> TinyLfuShortfalls => AllRows.Where(x => !x.Row.TinyLfuWithinTolerance).ToList();
+
+    /// <summary>Frequency traces' smaller capacities at which TinyLFU is not 20% (relative) above strict LRU.</summary>
+    public IReadOnlyList<(TraceResult Trace, CapacityResult Row)> TinyLfuNotBetter => Traces
+        .Where(t => Simulator.FrequencyTraces.Contains(t.Name))
+        .SelectMany(t => Simulator.SmallerCapacities(t.Rows.Select(r => r.Capacity).ToList()).Select(c => (t, t.Rows.First(r => r.Capacity == c))))
+        .Where(x => !x.Item2.TinyLfuBeatsLruBy20Percent)
+        .ToList();
+
+    /// <summary>Target (trace, capacity) pairs at which TinyLFU is more than 1 point below the best published LFU row.</summary>
+    public IReadOnlyList<(TraceResult Trace, CapacityResult Row)> TinyLfuBelowPublished => AllRows
+        .Where(x => Simulator.PublishedLfuTargets.Any(t => PublishedRatios.Names(t.Trace, x.Trace.Name) && t.Capacity == x.Row.Capacity))
+        .Where(x => !x.Row.TinyLfuNearBestPublished)
+        .ToList();
+
+    public IReadOnlyList<(TraceResult Trace, CapacityResult Row)> TinyLfuInconsistencies => AllRows.Where(x => x.Row.TinyLfuInconsistency is not null).ToList();
+
+    public bool Passed => LruMismatches.Count == 0 && FileCacheShortfalls.Count == 0 && Inconsistencies.Count == 0 && UncheckedPublishedLru.Count == 0
+        && TinyLfuShortfalls.Count == 0 && TinyLfuNotBetter.Count == 0 && TinyLfuBelowPublished.Count == 0 && TinyLfuInconsistencies.Count == 0;
 }
 
 /// <summary>Renders a <see cref="SimulationRun"/> as markdown.</summary>
@@ -38,18 +56,19 @@ internal static class Report
         Line(md, $"Traces: every `*.txt` in {run.TracesDescription}, replayed top to bottom; each line is one read of that key, every object has size 1, hit ratio = hits / lines.");
         md.AppendLine();
         md.AppendLine("- **strict LRU**: the reference (dictionary + intrusive doubly linked list), evicting the least recently used key.");
-        md.AppendLine("- **FileCache**: the real cache through its public API: `FileCacheFactory.Create(new FileCacheOptions { MaxBytes = capacity }.AddProject(\"trace\", null))`, one `CreateKey(\"trace\", key)` per distinct key, each line `TryGet<byte[]>`, and on a miss `Set(key, sharedEmptyArray, new FileCacheEntryOptions { Size = 1 })`; so the capacity is in entries and eviction is FileCache's CLOCK.");
-        md.AppendLine("- **delta**: FileCache minus strict LRU, in percentage points.");
-        md.AppendLine("- **published LRU**: the `LRU` row of `published_hit_ratios.csv` for that trace and size; **match**: strict LRU equals it to 2 decimals (half away from zero).");
-        Line(md, $"- Checks: strict LRU must match every published LRU row; FileCache must be at most {Simulator.MaxShortfallPoints}.0 point below strict LRU at every capacity; FileCache's own hit/miss counters must agree with the replay.");
+        md.AppendLine("- **CLOCK** and **TinyLFU**: the real cache through its public API, with `EvictionPolicy.Clock` or `EvictionPolicy.TinyLfu`: `FileCacheFactory.Create(new FileCacheOptions { MaxBytes = capacity, EvictionPolicy = ... }.AddProject(\"trace\", null))`, one `CreateKey(\"trace\", key)` per distinct key, each line `TryGet<byte[]>`, and on a miss `Set(key, sharedEmptyArray, new FileCacheEntryOptions { Size = 1 })`; so the capacity is in entries.");
+        md.AppendLine("- **BitFaster LFU**: BitFaster.Caching 2.6.1 `ConcurrentLfu<int, int>(1, capacity, new ForegroundScheduler(), ...)` (W-TinyLFU with hill climbing) replayed here: `TryGet`, on a miss `AddOrUpdate`.");
+        md.AppendLine("- **Δ**: that policy minus strict LRU, in percentage points.");
+        md.AppendLine("- **published**: rows of `published_hit_ratios.csv` for that trace and size: `LRU` (with **match**: strict LRU equals it to 2 decimals), and the best W-TinyLFU / ConcurrentLfu row (**pub. LFU**, with its policy).");
+        Line(md, $"- Checks: strict LRU matches every published LRU row; CLOCK and TinyLFU are at most {Simulator.MaxShortfallPoints}.0 point below strict LRU at every capacity; TinyLFU is at least 20% (relative) above strict LRU at the smaller half of the capacities of {string.Join(", ", Simulator.FrequencyTraces.Order(StringComparer.Ordinal))}; TinyLFU is within 1 point of the best published W-TinyLFU / ConcurrentLfu row at {string.Join(", ", Simulator.PublishedLfuTargets.Select(t => $"{t.Trace} @ {t.Capacity}"))}; the cache's own hit/miss counters agree with the replay.");
 
         foreach (var trace in run.Traces)
         {
             md.AppendLine();
             Line(md, $"## {trace.Name} ({trace.Requests:N0} requests, {trace.UniqueKeys:N0} unique keys)");
             md.AppendLine();
-            md.AppendLine("| capacity | strict LRU % | FileCache % | delta (points) | published LRU % | match |");
-            md.AppendLine("|---:|---:|---:|---:|---:|:---:|");
+            md.AppendLine("| capacity | strict LRU % | CLOCK % | Δ | TinyLFU % | Δ | BitFaster LFU % | pub. LFU % | pub. LRU % | match |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|");
             foreach (var row in trace.Rows)
             {
                 string delta = (row.DeltaHundredths > 0 ? "+" : string.Empty) + HitCount.FormatHundredths(row.DeltaHundredths);
@@ -58,9 +77,16 @@ internal static class Report
                     delta = $"**{delta}** (below tolerance)";
                 }
 
+                string tinyDelta = (row.TinyLfuDeltaHundredths > 0 ? "+" : string.Empty) + HitCount.FormatHundredths(row.TinyLfuDeltaHundredths);
+                if (!row.TinyLfuWithinTolerance)
+                {
+                    tinyDelta = $"**{tinyDelta}** (below tolerance)";
+                }
+
                 string published = row.PublishedLru?.PercentText ?? string.Empty;
                 string match = row.PublishedLru is null ? string.Empty : row.LruMatchesPublished ? "yes" : "**NO**";
-                Line(md, $"| {row.Capacity:N0} | {row.Lru.PercentText} | {row.FileCache.PercentText} | {delta} | {published} | {match} |");
+                string lfu = row.BestPublishedLfu is { } best ? $"{best.PercentText} ({ShortPolicy(best.Policy)})" : string.Empty;
+                Line(md, $"| {row.Capacity:N0} | {row.Lru.PercentText} | {row.FileCache.PercentText} | {delta} | {row.TinyLfu.PercentText} | {tinyDelta} | {(row.BitFasterLfu.Requests == 0 ? "n/a" : row.BitFasterLfu.PercentText)} | {lfu} | {published} | {match} |");
             }
         }
 
@@ -89,17 +115,43 @@ internal static class Report
             Line(md, $"  - {trace.Name} @ {row.Capacity}: FileCache {row.FileCache.PercentText} % vs strict LRU {row.Lru.PercentText} % ({HitCount.FormatHundredths(row.DeltaHundredths)} points)");
         }
 
-        var inconsistencies = run.Inconsistencies;
+        var tinyShortfalls = run.TinyLfuShortfalls;
+        var tinyWorst = run.Traces.SelectMany(t => t.Rows.Select(r => (t, r))).MinBy(x => x.r.TinyLfuDeltaHundredths);
+        string tinyWorstText = tinyWorst.r is null ? string.Empty : $" Lowest delta: {HitCount.FormatHundredths(tinyWorst.r.TinyLfuDeltaHundredths)} points ({tinyWorst.t.Name} @ {tinyWorst.r.Capacity}).";
+        Line(md, $"- TinyLFU within {Simulator.MaxShortfallPoints}.0 point of strict LRU: {(tinyShortfalls.Count == 0 ? "yes" : "**NO**")}, at {rows - tinyShortfalls.Count} of {rows} capacities.{tinyWorstText}");
+        foreach (var (trace, row) in tinyShortfalls)
+        {
+            Line(md, $"  - {trace.Name} @ {row.Capacity}: TinyLFU {row.TinyLfu.PercentText} % vs strict LRU {row.Lru.PercentText} %");
+        }
+
+        var notBetter = run.TinyLfuNotBetter;
+        Line(md, $"- TinyLFU at least 20% above strict LRU at the smaller capacities of the frequency traces: {(notBetter.Count == 0 ? "yes" : "**NO**")}.");
+        foreach (var (trace, row) in run.Traces.Where(t => Simulator.FrequencyTraces.Contains(t.Name)).SelectMany(t => Simulator.SmallerCapacities(t.Rows.Select(r => r.Capacity).ToList()).Select(c => (t, t.Rows.First(r => r.Capacity == c)))))
+        {
+            string ratio = row.Lru.Hits == 0 ? "LRU has no hits" : string.Create(CultureInfo.InvariantCulture, $"{(double)row.TinyLfu.Hits / row.Lru.Hits:F2}x");
+            Line(md, $"  - {trace.Name} @ {row.Capacity}: TinyLFU {row.TinyLfu.PercentText} % vs strict LRU {row.Lru.PercentText} % ({ratio}){(row.TinyLfuBeatsLruBy20Percent ? string.Empty : " **NOT MET**")}");
+        }
+
+        var belowPublished = run.TinyLfuBelowPublished;
+        Line(md, $"- TinyLFU within 1 point of the best published W-TinyLFU / ConcurrentLfu row at the target sizes: {(belowPublished.Count == 0 ? "yes" : "**NO**")}.");
+        foreach (var (trace, row) in run.Traces.SelectMany(t => t.Rows.Select(r => (t, r))).Where(x => Simulator.PublishedLfuTargets.Any(p => PublishedRatios.Names(p.Trace, x.t.Name) && p.Capacity == x.r.Capacity)))
+        {
+            Line(md, $"  - {trace.Name} @ {row.Capacity}: TinyLFU {row.TinyLfu.PercentText} % vs {row.BestPublishedLfu?.PercentText} % ({row.BestPublishedLfu?.Policy}){(row.TinyLfuNearBestPublished ? string.Empty : " **NOT MET**")}");
+        }
+
+        var inconsistencies = run.Inconsistencies.Concat(run.TinyLfuInconsistencies).ToList();
         Line(md, $"- FileCache's statistics agree with the replay (hits, misses, no refused Set, entries within capacity): {(inconsistencies.Count == 0 ? "yes" : "**NO**")}.");
         foreach (var (trace, row) in inconsistencies)
         {
-            Line(md, $"  - {trace.Name} @ {row.Capacity}: {row.FileCacheInconsistency}");
+            Line(md, $"  - {trace.Name} @ {row.Capacity}: {row.FileCacheInconsistency ?? row.TinyLfuInconsistency}");
         }
 
         md.AppendLine();
         md.AppendLine(run.Passed ? "**Result: PASS**" : "**Result: FAIL**");
         return md.ToString();
     }
+
+    private static string ShortPolicy(string policy) => policy.StartsWith("ConcurrentLfu", StringComparison.Ordinal) ? "ConcurrentLfu" : policy;
 
     private static void Line(StringBuilder md, FormattableString text) => md.AppendLine(text.ToString(CultureInfo.InvariantCulture));
 }

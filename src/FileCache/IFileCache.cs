@@ -73,6 +73,29 @@ public interface IFileCache : IDisposable
     /// <returns><see langword="true"/> when a live value is cached under the key.</returns>
     bool TryGetValue(string project, string path, out object? value);
 
+    /// <summary>Gets the length of a cached file's bytes, without counting a hit or a miss.</summary>
+    /// <param name="key">The file's key.</param>
+    /// <param name="length">The number of bytes, when cached.</param>
+    /// <returns><see langword="true"/> when the file's bytes are cached (compressed or not).</returns>
+    bool TryGetContentLength(in FileKey key, out int length);
+
+    /// <summary>Copies a cached file's bytes into <paramref name="destination"/>, decompressing them if stored compressed; allocates nothing.</summary>
+    /// <param name="key">The file's key.</param>
+    /// <param name="destination">Receives the bytes; must hold them all (see <see cref="TryGetContentLength"/>).</param>
+    /// <param name="bytesWritten">The number of bytes written.</param>
+    /// <returns><see langword="true"/> on a hit; <see langword="false"/> when the file's bytes are not cached.</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than the content.</exception>
+    bool TryCopyContent(in FileKey key, Span<byte> destination, out int bytesWritten);
+
+    /// <summary>
+    /// Lends a cached file's bytes: the cached memory itself, or for a compressed file a pooled buffer holding the
+    /// decompressed bytes. Allocates nothing; dispose the lease once when done.
+    /// </summary>
+    /// <param name="key">The file's key.</param>
+    /// <param name="lease">The lease, on a hit.</param>
+    /// <returns><see langword="true"/> on a hit.</returns>
+    bool TryLeaseContent(in FileKey key, out FileContentLease lease);
+
     /// <summary>Returns the cached value, or runs <paramref name="loader"/> once for all concurrent callers and caches its result.</summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="key">The key.</param>
@@ -109,6 +132,13 @@ public interface IFileCache : IDisposable
 
     /// <summary>Drops every entry of every project; loads under way do not cache their results.</summary>
     void Clear();
+
+    /// <summary>Raised, outside any lock of the cache, when the process's memory load rises across one of <see cref="FileCacheOptions.MemoryAlertThresholds"/>.</summary>
+    event EventHandler<FileCacheMemoryAlertEventArgs>? MemoryAlert;
+
+    /// <summary>Returns the configured and the effective byte budget, the last memory load measured and the alerts raised.</summary>
+    /// <returns>The status.</returns>
+    FileCacheMemoryStatus GetMemoryStatus();
 
     /// <summary>Returns an immutable snapshot of the statistics, in total and per project.</summary>
     /// <returns>The snapshot.</returns>

@@ -28,6 +28,24 @@ public class ChecksTests
     }
 
     [Fact]
+    public void Passed_FalseWhenTinyLfuFallsMoreThanOnePointBelow()
+    {
+        var row = Row(500, 500) with { TinyLfu = new HitCount(489, 1000) };
+        Assert.False(RunOf(row).Passed);
+        Assert.Single(RunOf(row).TinyLfuShortfalls);
+        Assert.True(RunOf(row with { TinyLfu = new HitCount(490, 1000) }).Passed);
+    }
+
+    [Fact]
+    public void TinyLfuBeatsLruBy20Percent_IsExactOnHitCounts()
+    {
+        Assert.True((Row(100, 100) with { TinyLfu = new HitCount(120, 1000) }).TinyLfuBeatsLruBy20Percent);
+        Assert.False((Row(100, 100) with { TinyLfu = new HitCount(119, 1000) }).TinyLfuBeatsLruBy20Percent);
+        Assert.False((Row(0, 0) with { TinyLfu = new HitCount(0, 1000) }).TinyLfuBeatsLruBy20Percent); // no hits is not better than none
+        Assert.True((Row(0, 0) with { TinyLfu = new HitCount(1, 1000) }).TinyLfuBeatsLruBy20Percent);
+    }
+
+    [Fact]
     public void Passed_FalseWhenStrictLruMissesThePublishedRow()
     {
         var published = new PublishedRatio("t", "LRU", 100, 50.01m, "test");
@@ -50,8 +68,8 @@ public class ChecksTests
         var published = new PublishedRatio("t", "LRU", 100, 50m, "test");
         string report = Report.Render(RunOf(Row(500, 512, published: published)));
 
-        Assert.Contains("| capacity | strict LRU % | FileCache % | delta (points) | published LRU % | match |", report, StringComparison.Ordinal);
-        Assert.Contains("| 100 | 50.00 | 51.20 | +1.20 | 50.00 | yes |", report, StringComparison.Ordinal);
+        Assert.Contains("| capacity | strict LRU % | CLOCK % | Δ | TinyLFU % | Δ | BitFaster LFU % | pub. LFU % | pub. LRU % | match |", report, StringComparison.Ordinal);
+        Assert.Contains("| 100 | 50.00 | 51.20 | +1.20 | 0.00 | -50.00 | n/a |  | 50.00 | yes |", report, StringComparison.Ordinal);
         Assert.Contains("Result: PASS", report, StringComparison.Ordinal);
     }
 
@@ -59,18 +77,18 @@ public class ChecksTests
     public void Program_ExitCode_ReflectsThePublishedLruCheck()
     {
         using var dir = new TempTraces();
-        dir.Write("a.txt", "1\n2\n1\n3\n2\n"); // strict LRU at capacity 2: one hit in five, 20 %
+        dir.Write("a.txt", "1\n1\n2\n2\n1\n"); // capacity 2 holds both keys: three hits in five, 60 %, whatever the policy
 
-        dir.Write(PublishedRatios.FileName, "trace,policy,cache_size_entries,hit_ratio_percent,source\r\nA,LRU,2,20.00,test\r\n");
+        dir.Write(PublishedRatios.FileName, "trace,policy,cache_size_entries,hit_ratio_percent,source\r\nA,LRU,2,60.00,test\r\n");
         string output = dir.Path + "/report.md";
         Assert.Equal(0, RunProgram("--traces", dir.Path, "--out", output));
-        Assert.Contains("| 2 | 20.00 |", File.ReadAllText(output), StringComparison.Ordinal);
+        Assert.Contains("| 2 | 60.00 |", File.ReadAllText(output), StringComparison.Ordinal);
 
-        dir.Write(PublishedRatios.FileName, "trace,policy,cache_size_entries,hit_ratio_percent,source\nA,LRU,2,20.01,test\n");
+        dir.Write(PublishedRatios.FileName, "trace,policy,cache_size_entries,hit_ratio_percent,source\nA,LRU,2,60.01,test\n");
         Assert.Equal(1, RunProgram("--traces", dir.Path));
 
         // A published LRU row that no trace file can check is a failure too, not a silent skip.
-        dir.Write(PublishedRatios.FileName, "trace,policy,cache_size_entries,hit_ratio_percent,source\nA,LRU,2,20.00,test\nB,LRU,2,20.00,test\n");
+        dir.Write(PublishedRatios.FileName, "trace,policy,cache_size_entries,hit_ratio_percent,source\nA,LRU,2,60.00,test\nB,LRU,2,20.00,test\n");
         Assert.Equal(1, RunProgram("--traces", dir.Path));
     }
 

@@ -40,6 +40,11 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
             yield return error;
         }
 
+        foreach (string error in Eviction.MemoryOptionsValidation.Validate(options))
+        {
+            yield return error;
+        }
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < options.Projects.Count; i++)
         {

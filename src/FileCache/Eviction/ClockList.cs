@@ -36,8 +36,30 @@ internal static class ClockList
     /// <summary>The second chance: an entry read since it was last considered moves to the far end of both lists.</summary>
     public static void Promote(CacheEntry head, CacheEntry partitionHead, CacheEntry entry)
     {
-        entry.Accessed = false;
+        entry.Hits = 0;
         Unlink(entry);
         Link(head, partitionHead, entry);
+    }
+
+    /// <summary>A second chance within the partition's list only (the global list belongs to another policy).</summary>
+    public static void PromoteInPartition(CacheEntry partitionHead, CacheEntry entry)
+    {
+        entry.PartPrev.PartNext = entry.PartNext;
+        entry.PartNext.PartPrev = entry.PartPrev;
+        entry.PartPrev = partitionHead.PartPrev;
+        entry.PartNext = partitionHead;
+        partitionHead.PartPrev.PartNext = entry;
+        partitionHead.PartPrev = entry;
+    }
+
+    /// <summary>Links the entry at the end of its partition's list only; its global links are the policy's to set.</summary>
+    public static void LinkPartitionOnly(CacheEntry partitionHead, CacheEntry entry)
+    {
+        entry.Prev = entry.Next = entry;
+        entry.PartPrev = partitionHead.PartPrev;
+        entry.PartNext = partitionHead;
+        partitionHead.PartPrev.PartNext = entry;
+        partitionHead.PartPrev = entry;
+        entry.Linked = true;
     }
 }

@@ -44,12 +44,23 @@ internal sealed class CacheEntry
     /// <summary>Last read, in timestamp units; written by hits only when <see cref="SlidingTicks"/> is set.</summary>
     public long LastAccess;
 
+    /// <summary>The most hits <see cref="Hits"/> counts before it saturates.</summary>
+    public const byte MaxHits = 15;
+
     /// <summary>
-    /// The CLOCK access mark: set by a hit (a plain store, only when not already set, so a hot entry's cache
-    /// line is not written on every hit), cleared by the evictor when it gives the entry a second chance.
-    /// A lost race between the two costs one second chance, never correctness.
+    /// Hits since the evictor last looked at the entry, saturating at <see cref="MaxHits"/>: the CLOCK access
+    /// mark (non-zero means "read since") and, for the TinyLFU policy, the hits it folds into its frequency
+    /// sketch. A hit writes it only while below the cap, so a hot entry's cache line stops being written after
+    /// a few hits; the evictor resets it. A plain (non-atomic) increment: a lost update loses one hit of
+    /// frequency, never correctness.
     /// </summary>
-    public bool Accessed;
+    public byte Hits;
+
+    /// <summary>The TinyLFU segment (window, probation, protected); guarded by the store lock.</summary>
+    public byte Segment;
+
+    /// <summary>The key's process-independent hash, for the TinyLFU sketch; set at insert under the store lock.</summary>
+    public int SketchHash;
 
     // Links of the global and the partition's eviction lists; guarded by the store lock.
     public CacheEntry Prev = null!;
@@ -59,6 +70,15 @@ internal sealed class CacheEntry
 
     /// <summary>True while the entry is in the store's lists and counted; guarded by the store lock.</summary>
     public bool Linked;
+
+    // Links of the expiry bucket the entry is filed in (null when not filed), and that bucket; store lock.
+    public CacheEntry? ExpPrev;
+    public CacheEntry? ExpNext;
+    public long ExpBucket;
+
+    /// <summary>The timestamp at which the entry expires unless a hit renews it first.</summary>
+    public long ExpiresAt() =>
+        SlidingTicks == 0 ? AbsoluteExpiresAt : Math.Min(AbsoluteExpiresAt, Volatile.Read(ref LastAccess) + SlidingTicks);
 
     public bool IsExpired(long now) =>
         now >= AbsoluteExpiresAt || (SlidingTicks != 0 && now - Volatile.Read(ref LastAccess) >= SlidingTicks);

@@ -80,23 +80,32 @@ internal sealed partial class DefaultFileCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetCore<T>(Partition partition, in FileKey key, [MaybeNullWhen(false)] out T value)
     {
-        if (partition.Map.TryGetValue(key, out var entry) && entry.Value is T found)
+        if (partition.Map.TryGetValue(key, out var entry))
         {
-            if (!entry.CanExpire || TouchExpiring(entry))
+            // A compressed file is stored as an internal CompressedFile: never hand that out, even to
+            // TryGetValue (T = object); one method-table compare on the hit path.
+            if (entry.Value is T found && found is not Compression.CompressedFile)
             {
-                if (!entry.Accessed)
+                if (!entry.CanExpire || TouchExpiring(entry))
                 {
-                    entry.Accessed = true;
-                }
+                    if (entry.Hits < CacheEntry.MaxHits)
+                    {
+                        entry.Hits++;
+                    }
 
-                long hits = partition.Counters.Hits.Increment();
-                if (HitSampling.Scramble(hits) < _hitSampleThreshold)
-                {
-                    SampleHit(partition, entry, hits);
-                }
+                    long hits = partition.Counters.Hits.Increment();
+                    if (HitSampling.Scramble(hits) < _hitSampleThreshold)
+                    {
+                        SampleHit(partition, entry, hits);
+                    }
 
-                value = found;
-                return true;
+                    value = found;
+                    return true;
+                }
+            }
+            else if (entry.Value is Compression.CompressedFile && (typeof(T) == typeof(CachedFile) || typeof(T) == typeof(object)))
+            {
+                return TryGetCompressed(partition, entry, out value);
             }
         }
 

@@ -19,17 +19,41 @@ internal sealed partial class DefaultFileCache : IFileCache
     private readonly long? _defaultSlidingTicks;
     private readonly double _ticksPerSecond;
     private readonly Func<FileKey, CancellationToken, ValueTask<CachedFile>> _diskLoader;
+    private readonly Func<int> _sweep;
+    private readonly Eviction.MaintenanceTimer _sweeper;
+    private readonly int _maxExpirationsPerScan;
+    private readonly int? _compressionThreshold;
+    private readonly double _minCompressionSavings;
+    private readonly Eviction.IMemoryInfoSource _memory;
+    private readonly Eviction.MemoryPressureMonitor _pressure;
+    private readonly Func<int> _checkMemory;
+    private readonly Eviction.MaintenanceTimer? _memoryTimer;
     private volatile PartitionTable _partitions = PartitionTable.Empty;
     private volatile bool _disposed;
 
     /// <summary>Creates a cache from options that have been validated.</summary>
     public DefaultFileCache(FileCacheOptions options, TimeProvider timeProvider, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+        : this(options, timeProvider, Eviction.GcMemoryInfoSource.Instance, meterFactory)
+    {
+    }
+
+    /// <summary>Creates a cache that reads its memory load from <paramref name="memory"/> (tests pass a fake).</summary>
+    internal DefaultFileCache(FileCacheOptions options, TimeProvider timeProvider, Eviction.IMemoryInfoSource memory, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _time = timeProvider;
         _ticksPerSecond = timeProvider.TimestampFrequency;
-        _store = new EntryStore(options.MaxBytes, options.MaxEntryBytes ?? long.MaxValue);
+        _store = new EntryStore(options.MaxBytes, options.MaxEntryBytes ?? long.MaxValue, options.EvictionPolicy, CountRequests, Math.Max(1, timeProvider.TimestampFrequency));
+        _maxExpirationsPerScan = options.MaxExpirationsPerScan;
+        _compressionThreshold = options.CompressionThresholdBytes;
+        _minCompressionSavings = options.MinCompressionSavings;
+        _sweep = SweepExpired;
+        _sweeper = new Eviction.MaintenanceTimer(timeProvider, options.ExpirationScanInterval, _sweep);
+        _memory = memory;
+        _pressure = new Eviction.MemoryPressureMonitor(options.MaxBytes, options.MemoryPressureThreshold, options.MinBudgetFraction, options.MemoryAlertThresholds);
+        _checkMemory = CheckMemory;
+        _memoryTimer = options.AdaptToMemoryPressure ? new Eviction.MaintenanceTimer(timeProvider, options.MemoryCheckInterval, _checkMemory) : null;
         _defaultAbsoluteTicks = options.DefaultAbsoluteExpiration is { } absolute ? ToTimestampTicks(absolute) : null;
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
         _diskLoader = LoadFromDiskAsync;
@@ -135,6 +159,110 @@ internal sealed partial class DefaultFileCache : IFileCache
         return new FileCacheStatistics(total, projects, _store.Budget);
     }
 
+    /// <summary>
+    /// One sweeper tick: removes up to <see cref="FileCacheOptions.MaxExpirationsPerScan"/> expired entries from the
+    /// due expiry buckets (never a scan of the whole cache). Returns the number removed.
+    /// </summary>
+    internal int SweepExpired()
+    {
+        if (_disposed || _store.ExpiringCount == 0)
+        {
+            return 0;
+        }
+
+        var sink = NewSink();
+        int removed;
+        lock (_store.Lock)
+        {
+            removed = _store.SweepExpiredLocked(_time.GetTimestamp(), _maxExpirationsPerScan, sink);
+        }
+
+        Raise(sink);
+        return removed;
+    }
+
+    /// <inheritdoc/>
+    public event EventHandler<FileCacheMemoryAlertEventArgs>? MemoryAlert;
+
+    /// <inheritdoc/>
+    public FileCacheMemoryStatus GetMemoryStatus()
+    {
+        ThrowIfDisposed();
+        lock (_pressure)
+        {
+            return new FileCacheMemoryStatus(_store.Budget, _store.EffectiveBudget, _pressure.LastRatio, _pressure.AlertsRaised);
+        }
+    }
+
+    /// <summary>
+    /// One memory check: reads the load, lowers (and evicts down to) or restores the budget in force, and raises
+    /// the alerts for thresholds the load rose across. Called by the memory timer; tests call it directly.
+    /// </summary>
+    internal int CheckMemory()
+    {
+        if (_disposed)
+        {
+            return 0;
+        }
+
+        var crossed = new List<double>();
+        long budget;
+        var sink = NewSink();
+        lock (_pressure)
+        {
+            if (!_pressure.Update(_memory.Read(), crossed))
+            {
+                budget = _store.EffectiveBudget;
+            }
+            else
+            {
+                budget = _pressure.Budget;
+                lock (_store.Lock)
+                {
+                    _store.SetEffectiveBudgetLocked(budget, _time.GetTimestamp(), sink);
+                }
+            }
+        }
+
+        Raise(sink);
+        foreach (double threshold in crossed)
+        {
+            _observer.Metrics.RecordMemoryAlert(threshold);
+        }
+
+        var handler = MemoryAlert;
+        if (handler is not null)
+        {
+            foreach (double threshold in crossed)
+            {
+                try
+                {
+                    handler(this, new FileCacheMemoryAlertEventArgs(threshold, _pressure.LastRatio, budget));
+                }
+#pragma warning disable CA1031 // A subscriber's failure must not stop the memory check.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+        }
+
+        return crossed.Count;
+    }
+
+    /// <summary>Total hits and misses over all partitions (for the admission policy's window tuning).</summary>
+    private (long Hits, long Misses) CountRequests()
+    {
+        long hits = 0, misses = 0;
+        foreach (var partition in _partitions.All)
+        {
+            hits += partition.Counters.Hits.Sum();
+            misses += partition.Counters.Misses.Sum();
+        }
+
+        return (hits, misses);
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -146,6 +274,8 @@ internal sealed partial class DefaultFileCache : IFileCache
         _disposed = true;
         Monitor.Stop();
         _observer.Dispose();
+        _sweeper.Dispose();
+        _memoryTimer?.Dispose();
         lock (_store.Lock)
         {
             foreach (var partition in _partitions.All)

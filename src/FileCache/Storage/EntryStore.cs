@@ -12,18 +12,66 @@ internal sealed class EntryStore
 {
     private readonly CacheEntry _head = new();
     private readonly long _maxEntryBytes;
+    private readonly TinyLfuPolicy? _policy;
+    private readonly Func<long> _bytesHeld;
+    private readonly Action<CacheEntry> _evictForPolicy;
+    private readonly Action<CacheEntry> _removeExpired;
+    private readonly ExpiryIndex _expiry;
     private long _bytes;
     private long _count;
+    private long _effectiveBudget;
 
-    public EntryStore(long budget, long maxEntryBytes)
+    // The sink and time of the eviction under way, for _evictForPolicy (set and used under the lock only).
+    private RemovalSink _evictSink = RemovalSink.Disabled;
+    private long _evictNow;
+
+    public EntryStore(long budget, long maxEntryBytes, EvictionPolicy policy = EvictionPolicy.Clock, Func<(long Hits, long Misses)>? requests = null, long expiryBucketTicks = TimeSpan.TicksPerSecond)
     {
+        _expiry = new ExpiryIndex(expiryBucketTicks);
+        _removeExpired = RemoveExpired;
         Budget = budget;
+        _effectiveBudget = budget;
         _maxEntryBytes = maxEntryBytes;
+        _policy = policy == EvictionPolicy.TinyLfu ? new TinyLfuPolicy(budget, requests ?? (static () => (0, 0))) : null;
+        _bytesHeld = () => _bytes;
+        _evictForPolicy = EvictForPolicy;
     }
 
     public object Lock { get; } = new();
 
+    /// <summary>Gets the configured byte budget.</summary>
     public long Budget { get; }
+
+    /// <summary>Gets the budget in force: the configured one, or less while the process is under memory pressure.</summary>
+    public long EffectiveBudget => Volatile.Read(ref _effectiveBudget);
+
+    /// <summary>Gets the admission policy, or null for CLOCK.</summary>
+    internal TinyLfuPolicy? Policy => _policy;
+
+    /// <summary>Gets the number of entries that can expire (filed for the sweeper).</summary>
+    public long ExpiringCount => _expiry.Count;
+
+    /// <summary>
+    /// Removes up to <paramref name="maxEntries"/> expired entries, oldest expiry first, looking only at the
+    /// expiry buckets that are due. Caller holds <see cref="Lock"/>.
+    /// </summary>
+    /// <returns>The number removed.</returns>
+    public int SweepExpiredLocked(long now, int maxEntries, RemovalSink sink)
+    {
+        _evictSink = sink;
+        _evictNow = now;
+        int removed = _expiry.Sweep(now, maxEntries, _removeExpired);
+        _evictSink = RemovalSink.Disabled;
+        return removed;
+    }
+
+    /// <summary>Sets the budget in force and evicts down to it. Caller holds <see cref="Lock"/>.</summary>
+    public void SetEffectiveBudgetLocked(long budget, long now, RemovalSink sink)
+    {
+        Volatile.Write(ref _effectiveBudget, Math.Clamp(budget, 1, Budget));
+        _policy?.SetBudget(_effectiveBudget);
+        EvictLocked(null, _effectiveBudget, now, sink);
+    }
 
     public long Bytes => Volatile.Read(ref _bytes);
 
@@ -42,7 +90,7 @@ internal sealed class EntryStore
             return false;
         }
 
-        if (entry.Size > Budget || entry.Size > partition.Quota || entry.Size > _maxEntryBytes)
+        if (entry.Size > _effectiveBudget || entry.Size > partition.Quota || entry.Size > _maxEntryBytes)
         {
             partition.Counters.Rejected++;
             return false;
@@ -61,16 +109,41 @@ internal sealed class EntryStore
             EvictLocked(partition, partition.Quota - entry.Size, now, sink);
         }
 
-        EvictLocked(null, Budget - entry.Size, now, sink);
+        if (_bytes + entry.Size > _effectiveBudget && _expiry.Count > 0)
+        {
+            // Expired entries go first, before anything live is evicted (bounded: at most a few buckets' worth).
+            SweepExpiredLocked(now, 256, sink);
+        }
+
+        if (_policy is not null)
+        {
+            // W-TinyLFU: the newcomer enters the window first, then competes for room (it may be the one that goes).
+            partition.Map[entry.Key] = entry;
+            ClockList.LinkPartitionOnly(partition.ListHead, entry);
+            Account(entry);
+            _expiry.Add(entry);
+            _policy.OnInsert(entry, _count);
+            EvictLocked(null, _effectiveBudget, now, sink);
+            return true;
+        }
+
+        EvictLocked(null, _effectiveBudget - entry.Size, now, sink);
 
         partition.Map[entry.Key] = entry;
         ClockList.Link(_head, partition.ListHead, entry);
+        Account(entry);
+        _expiry.Add(entry);
+        return true;
+    }
+
+    private void Account(CacheEntry entry)
+    {
+        var partition = entry.Partition;
         partition.Bytes += entry.Size;
         partition.Count++;
         _bytes += entry.Size;
         _count++;
         Sizes.Record(entry.Size);
-        return true;
     }
 
     /// <summary>Removes the entry under <paramref name="key"/>. Caller holds <see cref="Lock"/>.</summary>
@@ -117,6 +190,15 @@ internal sealed class EntryStore
     /// </summary>
     private void EvictLocked(Partition? partition, long target, long now, RemovalSink sink)
     {
+        if (partition is null && _policy is not null)
+        {
+            _evictSink = sink;
+            _evictNow = now;
+            _policy.Evict(_bytesHeld, target, _evictForPolicy);
+            _evictSink = RemovalSink.Disabled;
+            return;
+        }
+
         var head = partition is null ? _head : partition.ListHead;
         long budgetOfChances = partition is null ? _count : partition.Count;
         while ((partition is null ? _bytes : partition.Bytes) > target)
@@ -131,10 +213,19 @@ internal sealed class EntryStore
             {
                 RemoveEntryLocked(victim, RemovalReason.Expired, sink);
             }
-            else if (victim.Accessed && budgetOfChances-- > 0)
+            else if (victim.Hits > 0 && budgetOfChances-- > 0)
             {
                 // Bounded: readers marking entries as fast as we clear them cannot keep us here forever.
-                ClockList.Promote(_head, victim.Partition.ListHead, victim);
+                if (_policy is null)
+                {
+                    ClockList.Promote(_head, victim.Partition.ListHead, victim);
+                }
+                else
+                {
+                    // Quota eviction under TinyLFU: the global lists belong to the policy; keep the hits as frequency.
+                    _policy.FrequencyOf(victim);
+                    ClockList.PromoteInPartition(victim.Partition.ListHead, victim);
+                }
             }
             else
             {
@@ -151,6 +242,8 @@ internal sealed class EntryStore
         }
 
         var partition = entry.Partition;
+        _policy?.OnRemove(entry);
+        _expiry.Remove(entry);
         ClockList.Unlink(entry);
         partition.Bytes -= entry.Size;
         partition.Count--;
@@ -159,5 +252,17 @@ internal sealed class EntryStore
         Sizes.Remove(entry.Size);
         partition.Counters.Removals[(int)reason]++;
         sink.Add(entry, reason);
+    }
+
+    private void EvictForPolicy(CacheEntry victim) =>
+        RemoveEntryLocked(victim, victim.CanExpire && victim.IsExpired(_evictNow) ? RemovalReason.Expired : RemovalReason.Capacity, _evictSink);
+
+    private void RemoveExpired(CacheEntry entry)
+    {
+        if (!RemoveEntryLocked(entry, RemovalReason.Expired, _evictSink))
+        {
+            // Not the mapped entry any more (cannot happen while the invariants hold): unfile it so the sweep moves on.
+            _expiry.Remove(entry);
+        }
     }
 }

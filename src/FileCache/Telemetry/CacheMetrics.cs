@@ -28,6 +28,7 @@ internal sealed class CacheMetrics : IDisposable
     private readonly Counter<long> _invalidatedEntries;
     private readonly Counter<long> _compressions;
     private readonly Counter<long> _compressionSaved;
+    private readonly Counter<long> _memoryAlerts;
     private readonly Histogram<double> _hitDuration;
     private readonly Histogram<double> _loadDuration;
     private readonly Histogram<double> _invalidationDuration;
@@ -62,6 +63,7 @@ internal sealed class CacheMetrics : IDisposable
         _invalidatedEntries = _meter.CreateCounter<long>(FileCacheTelemetry.InvalidatedEntries, "{entry}", "Entries dropped by invalidations, by cause.");
         _compressions = _meter.CreateCounter<long>(FileCacheTelemetry.Compressions, "{entry}", "Values compressed.");
         _compressionSaved = _meter.CreateCounter<long>(FileCacheTelemetry.CompressionSavedBytes, "By", "Bytes saved by compression.");
+        _memoryAlerts = _meter.CreateCounter<long>(FileCacheTelemetry.MemoryAlerts, "{alert}", "Memory alerts: bytes held crossed a configured fraction of the budget.");
         _hitDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.HitDuration, "s", "Hit durations (sampled).");
         _loadDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.LoadDuration, "s", "Load durations, by outcome.");
         _invalidationDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.InvalidationDuration, "s", "Invalidation durations, by cause.");
@@ -127,6 +129,14 @@ internal sealed class CacheMetrics : IDisposable
         if (_compressionSaved.Enabled)
         {
             _compressionSaved.Add(Math.Max(0, originalBytes - storedBytes));
+        }
+    }
+
+    public void RecordMemoryAlert(double threshold)
+    {
+        if (_memoryAlerts.Enabled)
+        {
+            _memoryAlerts.Add(1, new KeyValuePair<string, object?>("threshold", threshold));
         }
     }
 

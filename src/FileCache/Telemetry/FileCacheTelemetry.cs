@@ -45,6 +45,9 @@ public static class FileCacheTelemetry
     /// <summary>Bytes saved by compression: original minus stored (counter, bytes).</summary>
     public const string CompressionSavedBytes = "filecache.compression.saved";
 
+    /// <summary>Memory alerts: bytes held crossed a configured fraction of the budget (counter, tag <c>threshold</c>).</summary>
+    public const string MemoryAlerts = "filecache.memory.alerts";
+
     /// <summary>Hit durations, sampled (histogram, seconds).</summary>
     public const string HitDuration = "filecache.hit.duration";
 

@@ -15,10 +15,13 @@ public class EvictionTests
         return keys;
     }
 
+    /// <summary>These tests pin CLOCK's order; the admission policy's choices are tested in TinyLfuPolicyTests.</summary>
+    private static void Clock(FileCacheOptions options) => options.EvictionPolicy = EvictionPolicy.Clock;
+
     [Fact]
     public void Set_BeyondBudget_EvictsLeastRecentlyInsertedFirst()
     {
-        using var cache = CacheFixture.Create(10);
+        using var cache = CacheFixture.Create(10, configure: Clock);
         var removed = new List<FileCacheEntryRemovedEventArgs>();
         cache.EntryRemoved += (_, e) => removed.Add(e);
         var keys = Fill(cache, 10);
@@ -37,7 +40,7 @@ public class EvictionTests
     [Fact]
     public void Set_BeyondBudget_GivesReadEntriesASecondChance()
     {
-        using var cache = CacheFixture.Create(10);
+        using var cache = CacheFixture.Create(10, configure: Clock);
         var keys = Fill(cache, 10);
         Assert.True(cache.TryGet<string>(keys[0], out _));
         Assert.True(cache.TryGet<string>(keys[1], out _));
@@ -166,7 +169,7 @@ public class EvictionTests
     [Fact]
     public void EntryRemoved_HandlerThatThrows_DoesNotBreakTheCacheOrOtherHandlers()
     {
-        using var cache = CacheFixture.Create(1);
+        using var cache = CacheFixture.Create(1, configure: Clock);
         int seen = 0;
         cache.EntryRemoved += (_, _) => throw new InvalidOperationException("subscriber bug");
         cache.EntryRemoved += (_, _) => seen++;

@@ -9,7 +9,11 @@ public class RecommendationTests
     public async Task ThrashingUnderSmallBudget_RecommendsRaisingIt_WithEvidence()
     {
         var time = new FakeTimeProvider();
-        using var cache = CacheFixture.Create(1000, time, o => o.Statistics.HistoryInterval = TimeSpan.FromMinutes(1));
+        using var cache = CacheFixture.Create(1000, time, o =>
+        {
+            o.Statistics.HistoryInterval = TimeSpan.FromMinutes(1);
+            o.EvictionPolicy = EvictionPolicy.Clock; // thrashes deterministically: every read of the cycle misses
+        });
         var monitor = CacheMonitor.For(cache);
         monitor.TakeSnapshot();
 

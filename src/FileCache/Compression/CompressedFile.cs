@@ -1,0 +1,80 @@
+using K4os.Compression.LZ4;
+
+namespace FileCache.Compression;
+
+/// <summary>
+/// A file's bytes held as one LZ4 block, with the metadata of the <see cref="CachedFile"/> it stands for. Stored as
+/// an entry's value in place of the <see cref="CachedFile"/>; immutable and shared by all readers.
+/// </summary>
+internal sealed class CompressedFile
+{
+    private readonly FileKey _key;
+    private readonly FileVersion _version;
+    private readonly DateTimeOffset _readAt;
+
+    private CompressedFile(CachedFile file, byte[] block)
+    {
+        _key = file.Key;
+        FullPath = file.FullPath;
+        _version = file.Version;
+        _readAt = file.ReadAt;
+        Block = block;
+        Length = file.Length;
+    }
+
+    public string FullPath { get; }
+
+    /// <summary>Gets the LZ4 block.</summary>
+    public byte[] Block { get; }
+
+    /// <summary>Gets the length of the original bytes.</summary>
+    public int Length { get; }
+
+    /// <summary>
+    /// Compresses <paramref name="file"/> when it is at least <paramref name="threshold"/> bytes long and the block
+    /// saves at least <paramref name="minSavings"/> of them; otherwise returns null (keep the file as it is).
+    /// </summary>
+    public static CompressedFile? TryCompress(CachedFile file, int threshold, double minSavings)
+    {
+        int length = file.Length;
+        if (length < threshold)
+        {
+            return null;
+        }
+
+        int worthIt = (int)(length * (1.0 - minSavings));
+        byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(length));
+        try
+        {
+            int encoded = LZ4Codec.Encode(file.Content.Span, scratch, LZ4Level.L00_FAST);
+            if (encoded <= 0 || encoded > worthIt)
+            {
+                return null;
+            }
+
+            return new CompressedFile(file, scratch.AsSpan(0, encoded).ToArray());
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Decodes the bytes into <paramref name="destination"/>, which must hold <see cref="Length"/> bytes.</summary>
+    public void DecodeTo(Span<byte> destination)
+    {
+        int decoded = LZ4Codec.Decode(Block, destination[..Length]);
+        if (decoded != Length)
+        {
+            throw new InvalidDataException($"The cached LZ4 block of '{FullPath}' decoded to {decoded} bytes instead of {Length}.");
+        }
+    }
+
+    /// <summary>A new <see cref="CachedFile"/> with the decoded bytes (allocates them).</summary>
+    public CachedFile ToCachedFile()
+    {
+        byte[] content = GC.AllocateUninitializedArray<byte>(Length);
+        DecodeTo(content);
+        return new CachedFile(_key, FullPath, content, _version, _readAt);
+    }
+}
