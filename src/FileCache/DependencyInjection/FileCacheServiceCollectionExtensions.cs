@@ -30,7 +30,10 @@ public static class FileCacheServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFileCache>(static provider => new DefaultFileCache(
             provider.GetRequiredService<IOptions<FileCacheOptions>>().Value,
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetServices<FileCache.Invalidation.IInvalidationStrategy>(),
+            provider.GetServices<FileCache.Invalidation.IInvalidationHook>(),
+            provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("FileCache")));
         return new FileCacheBuilder(services);
     }
 

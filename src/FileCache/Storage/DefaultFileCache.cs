@@ -17,11 +17,17 @@ internal sealed partial class DefaultFileCache : IFileCache
     private readonly long? _defaultSlidingTicks;
     private readonly double _ticksPerSecond;
     private readonly Func<FileKey, CancellationToken, ValueTask<CachedFile>> _diskLoader;
+    private readonly Invalidation.InvalidationRuntime _inv;
     private volatile PartitionTable _partitions = PartitionTable.Empty;
     private volatile bool _disposed;
 
     /// <summary>Creates a cache from options that have been validated.</summary>
-    public DefaultFileCache(FileCacheOptions options, TimeProvider timeProvider)
+    public DefaultFileCache(
+        FileCacheOptions options,
+        TimeProvider timeProvider,
+        IEnumerable<Invalidation.IInvalidationStrategy>? strategies = null,
+        IEnumerable<Invalidation.IInvalidationHook>? hooks = null,
+        Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -31,6 +37,8 @@ internal sealed partial class DefaultFileCache : IFileCache
         _defaultAbsoluteTicks = options.DefaultAbsoluteExpiration is { } absolute ? ToTimestampTicks(absolute) : null;
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
         _diskLoader = LoadFromDiskAsync;
+        _inv = new Invalidation.InvalidationRuntime(options.Invalidation, timeProvider, strategies, hooks, logger);
+        _store.Index.Resolve = key => _partitions.Find(key.Project, key.ProjectHash);
         foreach (var project in options.Projects)
         {
             AddProject(project);
@@ -67,6 +75,8 @@ internal sealed partial class DefaultFileCache : IFileCache
 
             _partitions = _partitions.With(partition);
         }
+
+        StartWatching(partition);
     }
 
     /// <inheritdoc/>
@@ -86,6 +96,7 @@ internal sealed partial class DefaultFileCache : IFileCache
             _partitions = _partitions.Without(partition);
         }
 
+        StopWatching(partition);
         InvalidatePartition(partition, RemovalReason.Invalidated, removeProject: true);
         return true;
     }
@@ -113,7 +124,7 @@ internal sealed partial class DefaultFileCache : IFileCache
             total += counters;
         }
 
-        return new FileCacheStatistics(total, projects, _store.Budget);
+        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot() };
     }
 
     /// <inheritdoc/>
@@ -125,6 +136,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         }
 
         _disposed = true;
+        _inv.Dispose();
         lock (_store.Lock)
         {
             foreach (var partition in _partitions.All)

@@ -23,6 +23,9 @@ internal sealed class EntryStore
 
     public object Lock { get; } = new();
 
+    /// <summary>Paths, tags and dependencies of the entries, kept in step with the lists under the lock.</summary>
+    public Invalidation.EntryIndex Index { get; } = new();
+
     public long Budget { get; }
 
     public long Bytes => Volatile.Read(ref _bytes);
@@ -62,6 +65,7 @@ internal sealed class EntryStore
 
         partition.Map[entry.Key] = entry;
         ClockList.Link(_head, partition.ListHead, entry);
+        Index.Added(entry);
         partition.Bytes += entry.Size;
         partition.Count++;
         _bytes += entry.Size;
@@ -148,6 +152,7 @@ internal sealed class EntryStore
 
         var partition = entry.Partition;
         ClockList.Unlink(entry);
+        Index.Removed(entry, reason);
         partition.Bytes -= entry.Size;
         partition.Count--;
         _bytes -= entry.Size;
