@@ -47,6 +47,18 @@ internal sealed class ProjectWatcher : IDisposable
 
     public bool IsPolling => Volatile.Read(ref _pollTimer) is not null;
 
+    /// <summary>Changes received and not yet applied (for tests).</summary>
+    internal int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
     public void Start()
     {
         if (_runtime.UsePolling || !TryStartWatcher())

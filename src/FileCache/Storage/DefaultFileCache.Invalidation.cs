@@ -48,6 +48,9 @@ internal sealed partial class DefaultFileCache
     /// <summary>Gets the invalidation runtime (for tests).</summary>
     internal InvalidationRuntime InvalidationState => _inv;
 
+    /// <summary>Gets a project's partition (for tests).</summary>
+    internal Partition PartitionFor(string project) => GetPartition(project);
+
     /// <summary>Gets the watcher of a project, if any (for tests).</summary>
     internal ProjectWatcher? WatcherFor(string project) => _inv.Watchers.GetValueOrDefault(GetPartition(project));
 
