@@ -601,6 +601,14 @@ internal sealed partial class DefaultFileCache
         var entries = new List<CacheEntry>();
         lock (_store.Lock)
         {
+            // A load under way may have read a file before a change this poll is about to find (or, for a file
+            // that did not exist yet, will never find: nothing is cached to compare). Fence them all.
+            foreach (var pair in partition.InFlight)
+            {
+                pair.Value.Fenced = true;
+                partition.InFlight.TryRemove(pair);
+            }
+
             PathIndex.CollectEntries(partition.Paths.Root, entries);
         }
 
