@@ -417,20 +417,21 @@ internal sealed partial class DefaultFileCache
             // Off the reader's thread: a loader that works synchronously must not delay the stale hit.
             await Task.Yield();
             await coherence.Refresher!.RefreshAsync(this, entry.Partition, entry.Key).ConfigureAwait(false);
-            Interlocked.Increment(ref _inv.Counters.Refreshes);
         }
 #pragma warning disable CA1031 // A failed refresh keeps the old value (up to the staleness bound); it is counted and logged.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Interlocked.Increment(ref _inv.Counters.RefreshFailures);
+            // State first, then the counter: whoever sees the failure counted sees the retry schedule too.
             Volatile.Write(ref coherence.NextRefreshAt, _time.GetTimestamp() + _inv.RetryTicks);
-            InvalidationLog.RefreshFailed(_inv.Logger, ex, entry.Key);
-        }
-        finally
-        {
             Volatile.Write(ref coherence.Refreshing, 0);
+            Interlocked.Increment(ref _inv.Counters.RefreshFailures);
+            InvalidationLog.RefreshFailed(_inv.Logger, ex, entry.Key);
+            return;
         }
+
+        Volatile.Write(ref coherence.Refreshing, 0);
+        Interlocked.Increment(ref _inv.Counters.Refreshes);
     }
 
     /// <summary>Reloads a key for a background refresh: like a miss, but without returning the (stale) cached value.</summary>

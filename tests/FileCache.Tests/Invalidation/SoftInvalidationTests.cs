@@ -38,6 +38,7 @@ public sealed class SoftInvalidationTests
         await loader.Called(2).WaitAsync(Wait);
         loader.Release("v2");
         Assert.True(SpinWait.SpinUntil(() => cache.TryGet(key, out string? v) && v == "v2", Wait));
+        Assert.True(SpinWait.SpinUntil(() => cache.GetStatistics().Invalidation!.Refreshes == 1, Wait));
 
         Assert.Equal(2, loader.Calls);
         Assert.False(cache.IsStale(key));
