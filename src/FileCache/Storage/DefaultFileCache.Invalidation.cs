@@ -488,9 +488,14 @@ internal sealed partial class DefaultFileCache
         }
     }
 
-    /// <summary>True when a load under way started too long ago to be joined under ValidateOnRead: its bytes may predate the last check.</summary>
+    /// <summary>
+    /// True when a disk read under way started too long ago to be joined under ValidateOnRead: its bytes may predate the
+    /// last check. With an interval of zero loads are always joined (otherwise every concurrent reader would fence
+    /// the previous one's load and nothing would ever be cached).
+    /// </summary>
     private bool IsTooOldToJoin(LoadOperation load) =>
-        _inv.ValidateOnRead && _inv.Clock.Now - load.StartedAt > _inv.TrustTicks;
+        _inv.ValidateOnRead && _inv.TrustTicks >= 0 && load.Refresher is null && load.Key.Variant is null
+        && _inv.Clock.Now - load.StartedAt > _inv.TrustTicks;
 
     private void StartWatching(Partition partition)
     {

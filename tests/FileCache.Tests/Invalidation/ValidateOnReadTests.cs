@@ -96,6 +96,26 @@ public sealed class ValidateOnReadTests
     }
 
     [Fact]
+    public async Task SlowDerivedDataLoad_OlderThanTheInterval_IsStillJoined()
+    {
+        using var dir = new TestDirectory();
+        dir.Write("a.txt", "one");
+        var time = new FakeTimeProvider();
+        using var cache = CreateRooted(dir.Root, time, o => { o.Mode = ValidationMode.ValidateOnRead; o.ValidationInterval = Interval; });
+        var key = cache.CreateKey("p", "a.txt", "model");
+        var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = cache.GetOrAddAsync(key, async (_, _) => await release.Task, Sized).AsTask();
+
+        // Derived-data loads are not file reads: they are joined whatever their age.
+        time.Advance(Interval * 2);
+        var joined = cache.GetOrAddAsync(key, (_, _) => ValueTask.FromResult("other"), Sized).AsTask();
+        release.SetResult("slow");
+
+        Assert.Equal("slow", await slow);
+        Assert.Equal("slow", await joined);
+    }
+
+    [Fact]
     public async Task ContentHash_WhenEnabled_IsPartOfTheVersion()
     {
         using var dir = new TestDirectory();
