@@ -3,16 +3,13 @@ using FileCache.Storage;
 namespace FileCache.Invalidation;
 
 /// <summary>
-/// The invalidation state of one entry, allocated only for entries that need it: tags, dependencies, the way to
-/// refresh it, its validation schedule (ValidateOnRead) and its staleness (soft invalidation).
+/// The invalidation state of one entry, allocated only for entries that need it: tags, dependencies, its validation
+/// schedule (ValidateOnRead) and its staleness (soft invalidation).
 /// </summary>
 internal sealed class EntryCoherence
 {
     public string[]? Tags;
     public FileKey[]? Dependencies;
-
-    /// <summary>Reloads the entry in the background after a soft invalidation; null when it cannot be reloaded.</summary>
-    public EntryRefresher? Refresher;
 
     /// <summary>True for file entries checked against the disk on read.</summary>
     public bool ValidateFile;

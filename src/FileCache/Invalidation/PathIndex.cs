@@ -3,12 +3,19 @@ using FileCache.Storage;
 namespace FileCache.Invalidation;
 
 /// <summary>
-/// A partition's trie of path segments: every cached entry hangs on the node of its path (a file's variants share
-/// it), and so does every key that a cached entry depends on. Invalidating a directory walks only its subtree, so
-/// it costs in proportion to the entries under it, never the size of the cache. Guarded by the store lock.
+/// A partition's trie of directories: every cached entry hangs on the node of its directory (an intrusive list), and
+/// so does every key that a cached entry depends on. Invalidating a directory walks only its subtree, so it costs in
+/// proportion to the entries under it, never the size of the cache; a single file is found among the entries of its
+/// directory. Files get no node of their own, so an insert into a known directory allocates nothing (the last
+/// directory used is remembered, so consecutive inserts in one directory do not even walk the trie). Guarded by the
+/// store lock.
 /// </summary>
 internal sealed class PathIndex
 {
+    private PathNode? _lastDirectory;
+    private string? _lastPath;
+    private int _lastDirectoryLength;
+
     public PathIndex(bool ignoreCase)
     {
         Comparer = ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
@@ -19,12 +26,12 @@ internal sealed class PathIndex
 
     public PathNode Root { get; }
 
-    /// <summary>Nodes currently in the trie, the root excluded (for leak tests).</summary>
+    /// <summary>Directory nodes currently in the trie, the root excluded (for leak tests).</summary>
     public int NodeCount { get; private set; }
 
     public void Add(CacheEntry entry)
     {
-        var node = GetOrAdd(entry.Key.Path);
+        var node = GetOrAddDirectory(entry.Key.Path);
         entry.IndexNode = node;
         entry.IndexPrev = null;
         entry.IndexNext = node.First;
@@ -65,44 +72,59 @@ internal sealed class PathIndex
 
     public void AddTarget(in FileKey key)
     {
-        var node = GetOrAdd(key.Path);
+        var node = GetOrAddDirectory(key.Path);
         (node.Targets ??= []).Add(key);
     }
 
     public void RemoveTarget(in FileKey key)
     {
-        var node = Find(key.Path);
+        var node = FindDirectory(key.Path.AsSpan(0, Math.Max(0, key.Path.LastIndexOf('/'))));
         if (node?.Targets is { } targets && targets.Remove(key))
         {
             Prune(node);
         }
     }
 
-    /// <summary>Finds the node of a normalized path; the empty path is the root.</summary>
-    public PathNode? Find(string path)
+    /// <summary>Adds the keys at <paramref name="path"/> (a file and its variants) and under it (a directory's subtree); the empty path is everything.</summary>
+    public void CollectUnder(string path, List<FileKey> keys)
     {
-        var node = Root;
-        foreach (var range in path.AsSpan().Split('/'))
+        if (path.Length == 0)
         {
-            var segment = path.AsSpan(range);
-            if (segment.IsEmpty)
-            {
-                continue;
-            }
-
-            if (node.Children is null || !node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(segment, out var child))
-            {
-                return null;
-            }
-
-            node = child;
+            Collect(Root, keys);
+            return;
         }
 
-        return node;
+        if (FindDirectory(path) is { } directory)
+        {
+            Collect(directory, keys);
+        }
+
+        int slash = path.LastIndexOf('/');
+        if (FindDirectory(path.AsSpan(0, Math.Max(0, slash))) is { } parent)
+        {
+            for (var entry = parent.First; entry is not null; entry = entry.IndexNext)
+            {
+                if (Comparer.Equals(entry.Key.Path, path))
+                {
+                    keys.Add(entry.Key);
+                }
+            }
+
+            if (parent.Targets is { } targets)
+            {
+                foreach (var target in targets)
+                {
+                    if (Comparer.Equals(target.Path, path))
+                    {
+                        keys.Add(target);
+                    }
+                }
+            }
+        }
     }
 
-    /// <summary>Adds the keys of the entries (and dependency targets) at <paramref name="node"/> and, when <paramref name="subtree"/>, under it.</summary>
-    public static void Collect(PathNode node, List<FileKey> keys, bool subtree)
+    /// <summary>Adds the keys of the entries (and dependency targets) at and under <paramref name="node"/>.</summary>
+    public static void Collect(PathNode node, List<FileKey> keys)
     {
         var stack = new Stack<PathNode>();
         stack.Push(node);
@@ -119,7 +141,7 @@ internal sealed class PathIndex
                 keys.AddRange(targets);
             }
 
-            if (subtree && current.Children is { } children)
+            if (current.Children is { } children)
             {
                 foreach (var child in children.Values)
                 {
@@ -152,12 +174,48 @@ internal sealed class PathIndex
         }
     }
 
-    private PathNode GetOrAdd(string path)
+    /// <summary>Finds the node of a directory (a normalized relative path); the empty path is the root.</summary>
+    private PathNode? FindDirectory(ReadOnlySpan<char> directory)
     {
         var node = Root;
-        foreach (var range in path.AsSpan().Split('/'))
+        foreach (var range in directory.Split('/'))
         {
-            var segment = path.AsSpan(range);
+            var segment = directory[range];
+            if (segment.IsEmpty)
+            {
+                continue;
+            }
+
+            if (node.Children is null || !node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(segment, out var child))
+            {
+                return null;
+            }
+
+            node = child;
+        }
+
+        return node;
+    }
+
+    /// <summary>The node of the directory holding <paramref name="path"/>, created as needed.</summary>
+    private PathNode GetOrAddDirectory(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        if (slash < 0)
+        {
+            return Root;
+        }
+
+        var directory = path.AsSpan(0, slash);
+        if (_lastDirectory is { IsDetached: false } last && directory.SequenceEqual(_lastPath.AsSpan(0, _lastDirectoryLength)))
+        {
+            return last;
+        }
+
+        var node = Root;
+        foreach (var range in directory.Split('/'))
+        {
+            var segment = directory[range];
             if (segment.IsEmpty)
             {
                 continue;
@@ -174,6 +232,9 @@ internal sealed class PathIndex
             node = child;
         }
 
+        _lastDirectory = node;
+        _lastPath = path;
+        _lastDirectoryLength = slash;
         return node;
     }
 
@@ -183,13 +244,14 @@ internal sealed class PathIndex
         while (node.Parent is { } parent && node.IsEmpty)
         {
             parent.Children!.Remove(node.Segment);
+            node.IsDetached = true;
             NodeCount--;
             node = parent;
         }
     }
 }
 
-/// <summary>One path segment of a <see cref="PathIndex"/>.</summary>
+/// <summary>One directory of a <see cref="PathIndex"/>.</summary>
 internal sealed class PathNode(string segment, PathNode? parent)
 {
     public string Segment { get; } = segment;
@@ -198,11 +260,14 @@ internal sealed class PathNode(string segment, PathNode? parent)
 
     public Dictionary<string, PathNode>? Children { get; set; }
 
-    /// <summary>Head of the intrusive list (<see cref="CacheEntry.IndexNext"/>) of entries with exactly this path.</summary>
+    /// <summary>Head of the intrusive list (<see cref="CacheEntry.IndexNext"/>) of the entries of files in this directory.</summary>
     public CacheEntry? First { get; set; }
 
-    /// <summary>Keys at this path that cached entries depend on (they may not be cached themselves).</summary>
+    /// <summary>Keys of files in this directory that cached entries depend on (they may not be cached themselves).</summary>
     public List<FileKey>? Targets { get; set; }
+
+    /// <summary>Set when the node was pruned from the trie (a remembered node must not be reused then).</summary>
+    public bool IsDetached { get; set; }
 
     public bool IsEmpty => First is null && (Children is null || Children.Count == 0) && (Targets is null || Targets.Count == 0);
 }

@@ -49,8 +49,11 @@ internal sealed class CacheEntry
     /// </summary>
     public bool CanExpire;
 
-    /// <summary>Invalidation state (tags, dependencies, refresh, validation, staleness); null for plain entries.</summary>
+    /// <summary>Invalidation state (tags, dependencies, validation, staleness); null for plain entries.</summary>
     public Invalidation.EntryCoherence? Coherence;
+
+    /// <summary>Reloads the entry after a soft invalidation (set for loader entries; files are reread by the cache).</summary>
+    public Invalidation.EntryRefresher? Refresher;
 
     // The path index (Invalidation/PathIndex): the node of the entry's path and the links of its list; store lock.
     public Invalidation.PathNode? IndexNode;

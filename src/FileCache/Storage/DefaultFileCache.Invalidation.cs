@@ -320,7 +320,7 @@ internal sealed partial class DefaultFileCache
     private bool TryMarkStaleLocked(CacheEntry entry)
     {
         var coherence = entry.Coherence;
-        var refresher = coherence?.Refresher;
+        var refresher = entry.Refresher;
         if (refresher is null && entry.Value is CachedFile && entry.Key.Variant is null && entry.Partition.Root is not null)
         {
             refresher = _inv.DiskRefresher ??= new EntryRefresher<CachedFile>(_diskLoader, null);
@@ -337,7 +337,7 @@ internal sealed partial class DefaultFileCache
             entry.Coherence = coherence;
         }
 
-        coherence.Refresher ??= refresher;
+        entry.Refresher ??= refresher;
         if (Volatile.Read(ref coherence.StaleSince) == 0)
         {
             Volatile.Write(ref coherence.StaleSince, Math.Max(1, _time.GetTimestamp()));
@@ -416,7 +416,7 @@ internal sealed partial class DefaultFileCache
         {
             // Off the reader's thread: a loader that works synchronously must not delay the stale hit.
             await Task.Yield();
-            await coherence.Refresher!.RefreshAsync(this, entry.Partition, entry.Key).ConfigureAwait(false);
+            await entry.Refresher!.RefreshAsync(this, entry.Partition, entry.Key).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A failed refresh keeps the old value (up to the staleness bound); it is counted and logged.
         catch (Exception ex)
@@ -445,13 +445,12 @@ internal sealed partial class DefaultFileCache
         FileKey[]? dependencies = options?.Dependencies is { Count: > 0 } d ? [.. d] : null;
         var file = value as CachedFile;
         bool validate = _inv.ValidateOnRead && file is not null && partition.Root is not null && key.Variant is null;
-        var refresher = load?.Refresher;
-        if (tags is null && dependencies is null && !validate && refresher is null)
+        if (tags is null && dependencies is null && !validate)
         {
             return null;
         }
 
-        var coherence = new EntryCoherence { Tags = tags, Dependencies = dependencies, Refresher = refresher, ValidateFile = validate };
+        var coherence = new EntryCoherence { Tags = tags, Dependencies = dependencies, ValidateFile = validate };
         if (validate)
         {
             coherence.Racy = FileStat.IsRacy(file!);
@@ -656,10 +655,7 @@ internal sealed partial class DefaultFileCache
 
             lock (cache._store.Lock)
             {
-                if (partition.Paths.Find(directory) is { } node)
-                {
-                    PathIndex.Collect(node, keys, subtree: true);
-                }
+                partition.Paths.CollectUnder(directory, keys);
             }
 
             return keys;

@@ -186,6 +186,7 @@ internal sealed partial class DefaultFileCache
         long absolute = options?.AbsoluteExpirationRelativeToNow is { } relative ? ToTimestampTicks(relative) : _defaultAbsoluteTicks ?? 0;
         long sliding = options?.SlidingExpiration is { } slide ? ToTimestampTicks(slide) : _defaultSlidingTicks ?? 0;
         var entry = new CacheEntry(key, partition, value, size, absolute == 0 ? long.MaxValue : now + absolute, sliding, now);
+        entry.Refresher = load?.Refresher;
         if (CreateCoherence(partition, key, value, options, load) is { } coherence)
         {
             entry.Coherence = coherence;
