@@ -42,6 +42,40 @@ public sealed class StrategyTests
     }
 
     [Fact]
+    public void Invalidate_DirectoryNamingAFile_RemovesTheFileAndItsVariantsOnly()
+    {
+        using var cache = Create();
+        var file = Put(cache, "src/a.cs");
+        var variant = Put(cache, "src/a.cs", "ast");
+        var sibling = Put(cache, "src/a.csx");
+        var nested = Put(cache, "src/a.cs/inner");
+
+        Assert.Equal(3, cache.Invalidate(InvalidationRequest.ForDirectory("p", "src/a.cs")).Invalidated);
+        Assert.False(Has(cache, file));
+        Assert.False(Has(cache, variant));
+        Assert.False(Has(cache, nested));
+        Assert.True(Has(cache, sibling));
+    }
+
+    [Fact]
+    public void Invalidate_InACaseInsensitiveProject_IgnoresCase()
+    {
+        var options = new FileCacheOptions();
+        options.Invalidation.Mode = ValidationMode.None;
+        options.AddProject("p", null, o => o.IgnoreCase = true);
+        using var cache = FileCacheFactory.Create(options);
+        var a = Put(cache, "Src/App/A.cs");
+        var b = Put(cache, "src/app/B.cs");
+        var c = Put(cache, "SRC/other.cs");
+
+        Assert.Equal(2, cache.Invalidate(InvalidationRequest.ForDirectory("p", "SRC/APP")).Invalidated);
+        Assert.Equal(1, cache.Invalidate(InvalidationRequest.ForGlob("p", "src/*.CS")).Invalidated);
+        Assert.False(Has(cache, a));
+        Assert.False(Has(cache, b));
+        Assert.False(Has(cache, c));
+    }
+
+    [Fact]
     public void Invalidate_DirectoryWithUnnormalizedPath_IsNormalizedFirst()
     {
         using var cache = Create();
