@@ -19,6 +19,7 @@ internal sealed class ProjectWatcher : IDisposable
 {
     internal const string SentinelPrefix = ".filecache-sync-";
     private static readonly TimeSpan SentinelTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan RetouchInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly DefaultFileCache _cache;
     private readonly Partition _partition;
@@ -29,6 +30,8 @@ internal sealed class ProjectWatcher : IDisposable
     private readonly object _applyGate = new();
     private readonly object _pollGate = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _sentinels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _sentinelOrder = new(StringComparer.Ordinal);
+    private long _sentinelSequence;
     private List<WatcherChange> _pending = [];
     private bool _scheduled;
     private ITimer? _debounceTimer;
@@ -85,6 +88,9 @@ internal sealed class ProjectWatcher : IDisposable
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _sentinels[name] = arrived;
         string fullPath = Path.Join(_root, name);
+        // Numbered after the caller's changes: when a sentinel numbered later arrives, its write (after its number,
+        // so after this one's number, so after this caller's changes) proves those changes' events were delivered.
+        _sentinelOrder[name] = Interlocked.Increment(ref _sentinelSequence);
         try
         {
             try
@@ -98,19 +104,41 @@ internal sealed class ProjectWatcher : IDisposable
                 return;
             }
 
-            try
+            // An event can go missing without any error (seen under load with .NET's shared inotify instance): touch
+            // the sentinel again now and then; any later event for it proves just as well that everything before the
+            // first write was delivered.
+            long started = _time.GetTimestamp();
+            while (!arrived.Task.IsCompleted)
             {
-                await arrived.Task.WaitAsync(SentinelTimeout, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException ex)
-            {
-                // The watcher did not deliver the sentinel in time: events may be lost, so nothing is vouched for.
-                _cache.InvalidateLostEvents(_partition, ex, overflow: true);
+                try
+                {
+                    await arrived.Task.WaitAsync(RetouchInterval, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException ex)
+                {
+                    if (_time.GetElapsedTime(started) >= SentinelTimeout)
+                    {
+                        // The watcher did not deliver the sentinel in time: events may be lost, so nothing is vouched for.
+                        _cache.InvalidateLostEvents(_partition, ex, overflow: true);
+                        break;
+                    }
+
+                    try
+                    {
+                        await File.AppendAllTextAsync(fullPath, ".", cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception touch) when (touch is IOException or UnauthorizedAccessException)
+                    {
+                        _cache.InvalidateLostEvents(_partition, touch, overflow: false);
+                        break;
+                    }
+                }
             }
         }
         finally
         {
             _sentinels.TryRemove(name, out _);
+            _sentinelOrder.TryRemove(name, out _);
             try
             {
                 File.Delete(fullPath);
@@ -179,6 +207,13 @@ internal sealed class ProjectWatcher : IDisposable
             _cache.OnPollingFallback(_partition, exception);
             StartPolling();
         }
+
+        // A sentinel's event may have been among the lost ones; the project invalidation above covers every change
+        // made before any sentinel registered so far, so their waiters may go.
+        foreach (var sentinel in _sentinels.Values)
+        {
+            sentinel.TrySetResult();
+        }
     }
 
     /// <summary>Checks every cached file of the project now.</summary>
@@ -215,14 +250,10 @@ internal sealed class ProjectWatcher : IDisposable
             watcher.NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite
                 | NotifyFilters.Size | NotifyFilters.CreationTime | NotifyFilters.Attributes;
             watcher.InternalBufferSize = 64 * 1024;
-            watcher.Created += (_, e) => Enqueue(e.FullPath, deletion: false);
-            watcher.Changed += (_, e) => Enqueue(e.FullPath, deletion: false);
-            watcher.Deleted += (_, e) => Enqueue(e.FullPath, deletion: true);
-            watcher.Renamed += (_, e) =>
-            {
-                Enqueue(e.OldFullPath, deletion: true);
-                Enqueue(e.FullPath, deletion: false);
-            };
+            watcher.Created += (_, e) => Guarded(e.FullPath, null, deletion: false);
+            watcher.Changed += (_, e) => Guarded(e.FullPath, null, deletion: false);
+            watcher.Deleted += (_, e) => Guarded(e.FullPath, null, deletion: true);
+            watcher.Renamed += (_, e) => Guarded(e.FullPath, e.OldFullPath, deletion: false);
             watcher.Error += (_, e) => OnError(e.GetException());
             watcher.EnableRaisingEvents = true;
             _watcher = watcher;
@@ -252,6 +283,26 @@ internal sealed class ProjectWatcher : IDisposable
         }
     }
 
+    /// <summary>Runs on the watcher's thread: whatever fails here must neither reach it nor lose a change silently.</summary>
+    private void Guarded(string fullPath, string? oldFullPath, bool deletion)
+    {
+        try
+        {
+            if (oldFullPath is not null)
+            {
+                Enqueue(oldFullPath, deletion: true);
+            }
+
+            Enqueue(fullPath, deletion);
+        }
+#pragma warning disable CA1031 // See the summary: the event is treated as lost.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            OnError(new InternalBufferOverflowException("A watcher event could not be handled.", ex));
+        }
+    }
+
     private void Enqueue(string fullPath, bool deletion)
     {
         if (_disposed)
@@ -267,10 +318,20 @@ internal sealed class ProjectWatcher : IDisposable
 
         if (path.StartsWith(SentinelPrefix, StringComparison.Ordinal))
         {
-            // Every event before the sentinel's has been enqueued (one watcher delivers in order): apply them now.
+            // Every event before the sentinel's has been enqueued (one watcher delivers in order): apply them now. The
+            // callers of sentinels numbered before this one made their changes before it was written: they may go too.
             if (_sentinels.TryGetValue(path, out var arrived))
             {
                 Flush();
+                foreach (var earlier in _sentinels)
+                {
+                    if (earlier.Value.Task.Id != arrived.Task.Id && _sentinelOrder.TryGetValue(earlier.Key, out long order)
+                        && _sentinelOrder.TryGetValue(path, out long mine) && order < mine)
+                    {
+                        earlier.Value.TrySetResult();
+                    }
+                }
+
                 arrived.TrySetResult();
             }
 

@@ -35,7 +35,7 @@ public sealed class CoherenceTests(ITestOutputHelper output)
     {
         using var dir = new TestDirectory();
         var fake = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        TimeProvider time = mode == "watch" ? TimeProvider.System : fake;
+        TimeProvider time = mode is "watch" or "watch-and-validate-on-read" ? TimeProvider.System : fake;
         var world = new World(dir.Root);
         world.CreateAll();
         using var cache = InvalidationFixture.CreateRooted(dir.Root, time, o =>
@@ -51,30 +51,43 @@ public sealed class CoherenceTests(ITestOutputHelper output)
             o.PollingInterval = TimeSpan.FromHours(1);
         });
 
-        async Task Commit()
+        void Commit()
         {
             if (mode == "validate-on-read")
             {
                 fake.Advance(Interval);
             }
-            else
+            else if (!cache.SynchronizeAsync("p").Wait(TimeSpan.FromSeconds(30)))
             {
-                await cache.SynchronizeAsync("p").WaitAsync(TimeSpan.FromSeconds(30));
+                var stats = cache.GetStatistics().Invalidation!;
+                throw new TimeoutException($"The watcher did not deliver the sentinel's event within 30 s ({stats.WatcherOverflows} lost-event invalidations, {stats.PollingFallbacks} polling fallbacks).");
             }
         }
 
+        // Real threads (the thread pool stays free for the watcher's events and the cache's own continuations).
         using var done = new CancellationTokenSource();
-        var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() => world.WriteAsync(w, Commit))).ToArray();
-        var readers = Enumerable.Range(0, Readers).Select(r => Task.Run(() => world.ReadAsync(cache, r, done.Token))).ToArray();
-        try
+        var failures = new ConcurrentQueue<Exception>();
+        Thread Start(Action body) => new(() =>
         {
-            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(50));
-        }
-        finally
-        {
-            done.Cancel();
-            await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30));
-        }
+            try
+            {
+                body();
+            }
+            catch (Exception ex)
+            {
+                failures.Enqueue(ex);
+            }
+        }) { IsBackground = true };
+        var writers = Enumerable.Range(0, Writers).Select(w => Start(() => world.Write(w, Commit))).ToArray();
+        var readers = Enumerable.Range(0, Readers).Select(r => Start(() => world.Read(cache, r, done.Token))).ToArray();
+        Array.ForEach(readers, t => t.Start());
+        Array.ForEach(writers, t => t.Start());
+        bool finished = writers.All(t => t.Join(TimeSpan.FromSeconds(50)));
+        done.Cancel();
+        Assert.True(readers.All(t => t.Join(TimeSpan.FromSeconds(30))), "a reader did not stop");
+        var progress = cache.GetStatistics().Invalidation!;
+        Assert.True(finished, $"the writers did not finish within 50 s: {world.Reads} reads, {progress.Requests} invalidation requests, {progress.WatcherOverflows} lost-event invalidations, {world.Operations} operations done; pool: {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued, watcher pending {cache.WatcherFor("p")?.PendingCount}");
+        Assert.Empty(failures);
 
         // Quiescent: every path reads exactly what is on disk.
         for (int i = 0; i < world.Paths.Length; i++)
@@ -82,7 +95,8 @@ public sealed class CoherenceTests(ITestOutputHelper output)
             world.Check(i, await World.ReadOne(cache, world.Paths[i]), Volatile.Read(ref world.Truth[i]), "final");
         }
 
-        output.WriteLine($"mode {mode}: {world.Reads} reads, {world.StableChecks} checked against a settled disk");
+        var stats = cache.GetStatistics().Invalidation!;
+        output.WriteLine($"mode {mode}: {world.Reads} reads, {world.StableChecks} checked against a settled disk; {stats.Requests} invalidation requests, {stats.WatcherOverflows} lost-event invalidations, {stats.StormsCollapsed} storms");
         Assert.True(world.Violations.IsEmpty, $"seed {Seed}, mode {mode}: {world.Violations.Count} stale or partial reads, e.g. {string.Join("; ", world.Violations.Take(5))}");
         Assert.True(world.StableChecks > 300, $"only {world.StableChecks} reads were checked against a settled disk");
     }
@@ -94,6 +108,7 @@ public sealed class CoherenceTests(ITestOutputHelper output)
         private readonly long[] _committed;
         private long _stableChecks;
         private long _reads;
+        private long _operations;
 
         public World(string root)
         {
@@ -118,6 +133,8 @@ public sealed class CoherenceTests(ITestOutputHelper output)
 
         public long Reads => Volatile.Read(ref _reads);
 
+        public long Operations => Volatile.Read(ref _operations);
+
         public void CreateAll()
         {
             for (int i = 0; i < Paths.Length; i++)
@@ -128,7 +145,7 @@ public sealed class CoherenceTests(ITestOutputHelper output)
             }
         }
 
-        public async Task WriteAsync(int writer, Func<Task> commit)
+        public void Write(int writer, Action commit)
         {
             var rng = new Random(Seed + writer);
             int version = (writer + 1) * 1_000_000;
@@ -224,7 +241,8 @@ public sealed class CoherenceTests(ITestOutputHelper output)
                         break;
                 }
 
-                await commit();
+                commit();
+                Interlocked.Increment(ref _operations);
                 foreach (int i in affected)
                 {
                     Interlocked.Increment(ref _committed[i]);
@@ -236,7 +254,7 @@ public sealed class CoherenceTests(ITestOutputHelper output)
             }
         }
 
-        public async Task ReadAsync(IFileCache cache, int reader, CancellationToken stop)
+        public void Read(IFileCache cache, int reader, CancellationToken stop)
         {
             var rng = new Random(Seed + 100 + reader);
             while (!stop.IsCancellationRequested)
@@ -245,18 +263,16 @@ public sealed class CoherenceTests(ITestOutputHelper output)
                 long started = Volatile.Read(ref _started[i]);
                 long committed = Volatile.Read(ref _committed[i]);
                 int truth = Volatile.Read(ref Truth[i]);
-                var result = await ReadOne(cache, Paths[i]);
+                var result = ReadOne(cache, Paths[i]).GetAwaiter().GetResult();
                 Interlocked.Increment(ref _reads);
+
+                // Leave the cores to the watcher's thread and the thread pool (which delivers its events) now and then.
+                Thread.Yield();
                 bool settled = started == committed && Volatile.Read(ref _started[i]) == started;
                 if (settled && result is not null)
                 {
                     Interlocked.Increment(ref _stableChecks);
                     Check(i, result, truth, "during");
-                }
-
-                if (rng.Next(64) == 0)
-                {
-                    await Task.Yield();
                 }
             }
         }

@@ -218,8 +218,11 @@ public sealed class WatcherTests
     }
 }
 
-/// <summary>Watcher tests run one at a time: each holds inotify instances, and they share two cores with the rest.</summary>
-[CollectionDefinition(Name)]
+/// <summary>
+/// Watcher and coherence tests run one at a time and alone: every FileSystemWatcher of the process shares one inotify
+/// instance and one reading thread, and the coherence test's writers and readers need the two cores to themselves.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class WatcherTestGroup
 {
     public const string Name = "Watcher";
