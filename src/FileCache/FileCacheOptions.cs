@@ -93,6 +93,10 @@ public sealed class FileCacheOptions
     /// <value>The built-in rules, no others.</value>
     public FileCacheMonitorOptions Monitoring { get; } = new();
 
+    /// <summary>Gets the options of coherence with the disk (watching, checks on read) and of invalidation.</summary>
+    /// <value>Defaults to <see cref="Invalidation.InvalidationOptions"/>'s defaults: watch every project root.</value>
+    public Invalidation.InvalidationOptions Invalidation { get; } = new();
+
     /// <summary>Gets the projects registered at start-up. More can be added with <see cref="IFileCache.AddProject"/>.</summary>
     /// <value>Defaults to an empty list.</value>
     public IList<FileCacheProjectOptions> Projects { get; } = new List<FileCacheProjectOptions>();

@@ -1,3 +1,4 @@
+using FileCache.Invalidation;
 using FileCache.Statistics;
 
 namespace FileCache;
@@ -129,6 +130,32 @@ public interface IFileCache : IDisposable
     /// <param name="project">The project's name.</param>
     /// <returns>The number of entries dropped.</returns>
     int InvalidateProject(string project);
+
+    /// <summary>
+    /// Invalidates what a request names (a key, a directory, a glob, a project, a tag, the entries older than a version,
+    /// or a custom request), expanded by the registered <see cref="IInvalidationStrategy"/>; the entries that depend on
+    /// them follow (cascade), and loads under way for them do not cache their results. Hooks run before and after.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <returns>How many entries were invalidated, or the veto of a hook.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    /// <exception cref="ArgumentException">The request names an unregistered project, a path that escapes its root, or a custom request no strategy expands.</exception>
+    InvalidationResult Invalidate(InvalidationRequest request);
+
+    /// <summary>Tells whether the value under a key was soft-invalidated and is being refreshed in the background.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns><see langword="true"/> when a stale value is cached under the key.</returns>
+    bool IsStale(in FileKey key);
+
+    /// <summary>
+    /// Returns once every change made to the project's files before the call has been applied to the cache: the
+    /// watcher has delivered the event of a sentinel file written now (and so every event before it), or the
+    /// polling fallback has checked every cached file. Completes at once when the project is not watched.
+    /// </summary>
+    /// <param name="project">The project.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the cache has caught up with the disk.</returns>
+    Task SynchronizeAsync(string project, CancellationToken cancellationToken = default);
 
     /// <summary>Drops every entry of every project; loads under way do not cache their results.</summary>
     void Clear();

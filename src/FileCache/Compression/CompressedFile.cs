@@ -24,6 +24,32 @@ internal sealed class CompressedFile
 
     public string FullPath { get; }
 
+    /// <summary>Gets the version of the file when its bytes were read.</summary>
+    public FileVersion Version => _version;
+
+    /// <summary>Gets when the bytes were read.</summary>
+    public DateTimeOffset ReadAt => _readAt;
+
+    /// <summary>
+    /// The disk metadata of an entry's value when it holds a file's bytes, plain or compressed (for coherence
+    /// checks that must treat both alike); false for derived data.
+    /// </summary>
+    public static bool TryGetFileMetadata(object? value, out string fullPath, out FileVersion version, out DateTimeOffset readAt)
+    {
+        switch (value)
+        {
+            case CachedFile file:
+                (fullPath, version, readAt) = (file.FullPath, file.Version, file.ReadAt);
+                return true;
+            case CompressedFile compressed:
+                (fullPath, version, readAt) = (compressed.FullPath, compressed._version, compressed._readAt);
+                return true;
+            default:
+                (fullPath, version, readAt) = (string.Empty, default, default);
+                return false;
+        }
+    }
+
     /// <summary>Gets the LZ4 block.</summary>
     public byte[] Block { get; }
 

@@ -34,7 +34,10 @@ public static class FileCacheServiceCollectionExtensions
         services.TryAddSingleton<IFileCache>(static provider => new DefaultFileCache(
             provider.GetRequiredService<IOptions<FileCacheOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<IMeterFactory>()));
+            provider.GetService<IMeterFactory>(),
+            provider.GetServices<FileCache.Invalidation.IInvalidationStrategy>(),
+            provider.GetServices<FileCache.Invalidation.IInvalidationHook>(),
+            provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("FileCache")));
         services.TryAddSingleton(static provider => CacheMonitor.For(provider.GetRequiredService<IFileCache>()));
         return new FileCacheBuilder(services);
     }

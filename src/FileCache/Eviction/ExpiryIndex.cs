@@ -29,7 +29,9 @@ internal sealed class ExpiryIndex
 
     public void Add(CacheEntry entry)
     {
-        if (!entry.CanExpire)
+        // HasExpiry, not CanExpire: CanExpire also marks entries checked against the disk on read or stale,
+        // which have no time to be swept at.
+        if (!entry.HasExpiry)
         {
             return;
         }

@@ -23,6 +23,9 @@ public sealed class FileCacheStatistics
 
     /// <summary>Gets the byte budget.</summary>
     public long BudgetBytes { get; }
+
+    /// <summary>Gets the invalidation counters: entries by cause, hooks, watcher overflows, soft invalidation.</summary>
+    public Invalidation.InvalidationStatistics? Invalidation { get; init; }
 }
 
 /// <summary>Counters of one project, or of all projects together.</summary>

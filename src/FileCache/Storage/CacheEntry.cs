@@ -22,7 +22,8 @@ internal sealed class CacheEntry
         Size = size;
         AbsoluteExpiresAt = absoluteExpiresAt;
         SlidingTicks = slidingTicks;
-        CanExpire = absoluteExpiresAt != long.MaxValue || slidingTicks != 0;
+        HasExpiry = absoluteExpiresAt != long.MaxValue || slidingTicks != 0;
+        CanExpire = HasExpiry;
         LastAccess = now;
     }
 
@@ -39,7 +40,25 @@ internal sealed class CacheEntry
     /// <summary>Sliding window in timestamp units; 0 for none.</summary>
     public readonly long SlidingTicks;
 
-    public readonly bool CanExpire;
+    /// <summary>True when the entry has an absolute or sliding expiration.</summary>
+    public readonly bool HasExpiry;
+
+    /// <summary>
+    /// True when a hit must take the slow path: the entry can expire, is checked against the disk on read, or was
+    /// soft-invalidated (set once, before or after publication, never cleared).
+    /// </summary>
+    public bool CanExpire;
+
+    /// <summary>Invalidation state (tags, dependencies, validation, staleness); null for plain entries.</summary>
+    public Invalidation.EntryCoherence? Coherence;
+
+    /// <summary>Reloads the entry after a soft invalidation (set for loader entries; files are reread by the cache).</summary>
+    public Invalidation.EntryRefresher? Refresher;
+
+    // The path index (Invalidation/PathIndex): the node of the entry's path and the links of its list; store lock.
+    public Invalidation.PathNode? IndexNode;
+    public CacheEntry? IndexPrev;
+    public CacheEntry? IndexNext;
 
     /// <summary>Last read, in timestamp units; written by hits only when <see cref="SlidingTicks"/> is set.</summary>
     public long LastAccess;

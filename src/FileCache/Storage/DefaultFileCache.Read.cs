@@ -114,10 +114,23 @@ internal sealed partial class DefaultFileCache
         return false;
     }
 
-    /// <summary>For an entry that can expire: removes it if it has, otherwise renews its sliding window.</summary>
+    /// <summary>
+    /// The slow part of a hit: the entry's invalidation state (stale, or due for a check against the disk), then its
+    /// expiration (removes it if it has expired, otherwise renews its sliding window).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TouchExpiring(CacheEntry entry)
     {
+        if (entry.Coherence is { } coherence && !CheckCoherence(entry, coherence))
+        {
+            return false;
+        }
+
+        if (!entry.HasExpiry)
+        {
+            return true;
+        }
+
         long now = _time.GetTimestamp();
         if (entry.IsExpired(now))
         {
@@ -161,6 +174,11 @@ internal sealed partial class DefaultFileCache
         string root = partition.Root!;
         string fullPath = Path.Join(root, key.Path);
         var (content, version) = await PhysicalFileReader.ReadAsync(fullPath, root, cancellationToken).ConfigureAwait(false);
+        if (_inv.ComputeContentHash)
+        {
+            version = version with { ContentHash = ContentHasher.Hash(content) };
+        }
+
         return new CachedFile(key, fullPath, content, version, _time.GetUtcNow());
     }
 }

@@ -12,13 +12,13 @@ internal sealed partial class DefaultFileCache
     /// dictionary's bucket array. Measured (retained heap per entry after full collections, 64-bit):
     /// ByteAccountingTests.EntryOverhead_IsTheMeasuredRetainedBytesPerEntry checks it stays within 15 %.
     /// </summary>
-    internal const long EntryOverhead = 272;
+    internal const long EntryOverhead = 336;
 
     /// <summary>
     /// Bytes counted besides its content and path for a <see cref="CachedFile"/> value: the CachedFile object and
     /// its content array's header. Measured like <see cref="EntryOverhead"/>.
     /// </summary>
-    internal const long CachedFileOverhead = 104;
+    internal const long CachedFileOverhead = 112;
 
     /// <inheritdoc/>
     public ValueTask<T> GetOrAddAsync<T>(FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
@@ -69,7 +69,8 @@ internal sealed partial class DefaultFileCache
     public int InvalidateProject(string project)
     {
         ThrowIfDisposed();
-        return InvalidatePartition(GetPartition(project), RemovalReason.Invalidated, removeProject: false, "project");
+        var partition = GetPartition(project);
+        return InvalidateCore(Invalidation.InvalidationRequest.ForProject(partition.Name), partition).Invalidated;
     }
 
     /// <inheritdoc/>
@@ -97,6 +98,7 @@ internal sealed partial class DefaultFileCache
 
             removed = _store.RemoveLocked(partition, key, RemovalReason.Removed, sink);
             partition.Counters.Invalidations++;
+            CascadeLocked(key, removed, sink);
         }
 
         _observer.EndInvalidation(scope, removed ? 1 : 0);
@@ -129,12 +131,26 @@ internal sealed partial class DefaultFileCache
         return removed;
     }
 
-    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken)
+    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false)
     {
         while (true)
         {
             if (partition.InFlight.TryGetValue(key, out var existing))
             {
+                if (IsTooOldToJoin(existing))
+                {
+                    // ValidateOnRead: this load may have read the file before a change the last check would see.
+                    lock (_store.Lock)
+                    {
+                        if (partition.InFlight.TryRemove(new KeyValuePair<FileKey, LoadOperation>(key, existing)))
+                        {
+                            existing.Fenced = true;
+                        }
+                    }
+
+                    continue;
+                }
+
                 if (existing is LoadOperation<T> shared && shared.TryJoin())
                 {
                     return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -147,12 +163,20 @@ internal sealed partial class DefaultFileCache
             }
 
             // A load may have finished between our miss and now: look again before starting another.
-            if (partition.Map.TryGetValue(key, out var entry) && entry.Value is T cached && (!entry.CanExpire || !entry.IsExpired(_time.GetTimestamp())))
+            // (A refresh must not return the stale value it replaces; an entry due for a check is not trusted here.)
+            if (!refresh && partition.Map.TryGetValue(key, out var entry) && entry.Value is T cached
+                && (entry.Coherence is null || (!entry.Coherence.ValidateFile && Volatile.Read(ref entry.Coherence.StaleSince) == 0))
+                && (!entry.HasExpiry || !entry.IsExpired(_time.GetTimestamp())))
             {
                 return cached;
             }
 
-            var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation));
+            var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation))
+            {
+                Options = options,
+                StartedAt = _inv.Clock.Now,
+                Refresher = ReferenceEquals(loader, _diskLoader) ? null : new Invalidation.EntryRefresher<T>(loader, options),
+            };
             if (!partition.InFlight.TryAdd(key, load))
             {
                 continue;
@@ -198,6 +222,12 @@ internal sealed partial class DefaultFileCache
         long absolute = options?.AbsoluteExpirationRelativeToNow is { } relative ? ToTimestampTicks(relative) : _defaultAbsoluteTicks ?? 0;
         long sliding = options?.SlidingExpiration is { } slide ? ToTimestampTicks(slide) : _defaultSlidingTicks ?? 0;
         var entry = new CacheEntry(key, partition, stored, size, absolute == 0 ? long.MaxValue : now + absolute, sliding, now);
+        entry.Refresher = load?.Refresher;
+        if (CreateCoherence(partition, key, value, options, load) is { } coherence)
+        {
+            entry.Coherence = coherence;
+            entry.CanExpire |= coherence.ValidateFile;
+        }
 
         var sink = NewSink();
         bool inserted;
@@ -230,6 +260,7 @@ internal sealed partial class DefaultFileCache
             }
         }
 
+        ValidateCoherenceOptions(options);
         if (options?.Size is null && !HasKnownSize(typeof(T)))
         {
             Throw.Argument($"Values of type {typeof(T)} have no known size: set FileCacheEntryOptions.Size.", nameof(options));

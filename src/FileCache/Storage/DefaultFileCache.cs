@@ -28,17 +28,31 @@ internal sealed partial class DefaultFileCache : IFileCache
     private readonly Eviction.MemoryPressureMonitor _pressure;
     private readonly Func<int> _checkMemory;
     private readonly Eviction.MaintenanceTimer? _memoryTimer;
+    private readonly Invalidation.InvalidationRuntime _inv;
     private volatile PartitionTable _partitions = PartitionTable.Empty;
     private volatile bool _disposed;
 
     /// <summary>Creates a cache from options that have been validated.</summary>
-    public DefaultFileCache(FileCacheOptions options, TimeProvider timeProvider, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
-        : this(options, timeProvider, Eviction.GcMemoryInfoSource.Instance, meterFactory)
+    public DefaultFileCache(
+        FileCacheOptions options,
+        TimeProvider timeProvider,
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null,
+        IEnumerable<Invalidation.IInvalidationStrategy>? strategies = null,
+        IEnumerable<Invalidation.IInvalidationHook>? hooks = null,
+        Microsoft.Extensions.Logging.ILogger? logger = null)
+        : this(options, timeProvider, Eviction.GcMemoryInfoSource.Instance, meterFactory, strategies, hooks, logger)
     {
     }
 
     /// <summary>Creates a cache that reads its memory load from <paramref name="memory"/> (tests pass a fake).</summary>
-    internal DefaultFileCache(FileCacheOptions options, TimeProvider timeProvider, Eviction.IMemoryInfoSource memory, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+    internal DefaultFileCache(
+        FileCacheOptions options,
+        TimeProvider timeProvider,
+        Eviction.IMemoryInfoSource memory,
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null,
+        IEnumerable<Invalidation.IInvalidationStrategy>? strategies = null,
+        IEnumerable<Invalidation.IInvalidationHook>? hooks = null,
+        Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -62,6 +76,8 @@ internal sealed partial class DefaultFileCache : IFileCache
         var self = new WeakReference<DefaultFileCache>(this);
         _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes);
         _hitSampleThreshold = _observer.HitSampleThreshold;
+        _inv = new Invalidation.InvalidationRuntime(options.Invalidation, timeProvider, strategies, hooks, logger);
+        _store.Index.Resolve = key => _partitions.Find(key.Project, key.ProjectHash);
         foreach (var project in options.Projects)
         {
             AddProject(project);
@@ -108,6 +124,8 @@ internal sealed partial class DefaultFileCache : IFileCache
 
             _partitions = _partitions.With(partition);
         }
+
+        StartWatching(partition);
     }
 
     /// <inheritdoc/>
@@ -127,6 +145,7 @@ internal sealed partial class DefaultFileCache : IFileCache
             _partitions = _partitions.Without(partition);
         }
 
+        StopWatching(partition);
         InvalidatePartition(partition, RemovalReason.Invalidated, removeProject: true, "project_removed");
         _observer.HotKeys.Forget(partition.Name);
         _observer.Metrics.Retire(partition);
@@ -156,7 +175,7 @@ internal sealed partial class DefaultFileCache : IFileCache
             total += counters;
         }
 
-        return new FileCacheStatistics(total, projects, _store.Budget);
+        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot() };
     }
 
     /// <summary>
@@ -276,6 +295,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _observer.Dispose();
         _sweeper.Dispose();
         _memoryTimer?.Dispose();
+        _inv.Dispose();
         lock (_store.Lock)
         {
             foreach (var partition in _partitions.All)

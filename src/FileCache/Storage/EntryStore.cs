@@ -39,6 +39,9 @@ internal sealed class EntryStore
 
     public object Lock { get; } = new();
 
+    /// <summary>Paths, tags and dependencies of the entries, kept in step with the lists under the lock.</summary>
+    public Invalidation.EntryIndex Index { get; } = new();
+
     /// <summary>Gets the configured byte budget.</summary>
     public long Budget { get; }
 
@@ -139,6 +142,7 @@ internal sealed class EntryStore
     private void Account(CacheEntry entry)
     {
         var partition = entry.Partition;
+        Index.Added(entry);
         partition.Bytes += entry.Size;
         partition.Count++;
         _bytes += entry.Size;
@@ -245,6 +249,7 @@ internal sealed class EntryStore
         _policy?.OnRemove(entry);
         _expiry.Remove(entry);
         ClockList.Unlink(entry);
+        Index.Removed(entry, reason);
         partition.Bytes -= entry.Size;
         partition.Count--;
         _bytes -= entry.Size;

@@ -17,6 +17,15 @@ internal abstract class LoadOperation
     /// <summary>The partition's generation when the load started; a later invalidation of the project changes it.</summary>
     public long Generation { get; }
 
+    /// <summary>The new entry's options (its tags and dependencies decide which invalidations fence the load).</summary>
+    public FileCacheEntryOptions? Options { get; init; }
+
+    /// <summary>The coarse clock when the load started (ValidateOnRead trusts the result from then).</summary>
+    public long StartedAt { get; init; }
+
+    /// <summary>Reloads the entry after a soft invalidation; null for file reads (the cache knows how to reread a file).</summary>
+    public Invalidation.EntryRefresher? Refresher { get; init; }
+
     /// <summary>Set under the store lock when the key is invalidated while the load runs: its result must not be cached.</summary>
     public bool Fenced { get; set; }
 

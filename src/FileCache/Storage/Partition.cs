@@ -13,6 +13,7 @@ internal sealed class Partition
         Root = canonicalRoot;
         IgnoreCase = options.IgnoreCase;
         Quota = options.MaxBytes ?? long.MaxValue;
+        Paths = new Invalidation.PathIndex(options.IgnoreCase);
     }
 
     public string Name { get; }
@@ -29,6 +30,9 @@ internal sealed class Partition
     public ConcurrentDictionary<FileKey, CacheEntry> Map { get; } = new();
 
     public ConcurrentDictionary<FileKey, LoadOperation> InFlight { get; } = new();
+
+    /// <summary>The trie of the entries' paths, for directory and glob invalidation; guarded by the store lock.</summary>
+    public Invalidation.PathIndex Paths { get; }
 
     /// <summary>Sentinel of this partition's eviction list (PartNext is the least recently promoted).</summary>
     public CacheEntry ListHead { get; } = new();

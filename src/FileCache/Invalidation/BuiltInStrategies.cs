@@ -1,0 +1,157 @@
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace FileCache.Invalidation;
+
+/// <summary>One key.</summary>
+internal sealed class KeyStrategy : IInvalidationStrategy
+{
+    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Key;
+
+    public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys) => keys.Add(request.Key);
+
+    public bool Matches(InvalidationRequest request, in FileKey key) => key == request.Key;
+}
+
+/// <summary>A path and everything under it, through the path index.</summary>
+internal sealed class DirectoryStrategy : IInvalidationStrategy
+{
+    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Directory;
+
+    public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
+    {
+        foreach (var key in scope.KeysUnder(request.Project!, request.Path!))
+        {
+            keys.Add(key);
+        }
+    }
+
+    public bool Matches(InvalidationRequest request, in FileKey key) => IsUnder(key.Path, request.Path!, key.IgnoreCase);
+
+    internal static bool IsUnder(string path, string directory, bool ignoreCase)
+    {
+        if (directory.Length == 0)
+        {
+            return true;
+        }
+
+        var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return path.StartsWith(directory, comparison) && (path.Length == directory.Length || path[directory.Length] == '/');
+    }
+}
+
+/// <summary>
+/// A glob (Microsoft.Extensions.FileSystemGlobbing semantics). Only the subtree under the pattern's literal
+/// prefix is matched (<c>src/**/*.cs</c> looks under <c>src</c>), so a glob never scans the whole cache unless
+/// it starts with a wildcard.
+/// </summary>
+internal sealed class GlobStrategy : IInvalidationStrategy
+{
+    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Glob;
+
+    public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
+    {
+        var (prefix, pattern) = Split(request.Path!);
+        var candidates = scope.KeysUnder(request.Project!, prefix);
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
+        var matcher = CreateMatcher(pattern, candidates[0].IgnoreCase);
+        foreach (var key in candidates)
+        {
+            if (matcher.Match(key.Path).HasMatches)
+            {
+                keys.Add(key);
+            }
+        }
+    }
+
+    public bool Matches(InvalidationRequest request, in FileKey key) =>
+        CreateMatcher(Split(request.Path!).Pattern, key.IgnoreCase).Match(key.Path).HasMatches;
+
+    /// <summary>Splits a glob into its literal directory prefix (segments before the first wildcard) and the pattern.</summary>
+    internal static (string Prefix, string Pattern) Split(string glob)
+    {
+        string pattern = glob.Replace('\\', '/').TrimStart('/');
+        int end = 0;
+        int start = 0;
+        while (true)
+        {
+            int slash = pattern.IndexOf('/', start);
+            if (slash < 0)
+            {
+                break;
+            }
+
+            var segment = pattern.AsSpan(start, slash - start);
+            if (segment.IndexOfAny("*?[{") >= 0 || segment is "." or "..")
+            {
+                break;
+            }
+
+            end = slash;
+            start = slash + 1;
+        }
+
+        return (pattern[..end], pattern);
+    }
+
+    private static Matcher CreateMatcher(string pattern, bool ignoreCase)
+    {
+        var matcher = new Matcher(ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        matcher.AddInclude(pattern);
+        return matcher;
+    }
+}
+
+/// <summary>A whole project.</summary>
+internal sealed class ProjectStrategy : IInvalidationStrategy
+{
+    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Project;
+
+    public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
+    {
+        foreach (var key in scope.KeysUnder(request.Project!, string.Empty))
+        {
+            keys.Add(key);
+        }
+    }
+
+    public bool Matches(InvalidationRequest request, in FileKey key) => true;
+}
+
+/// <summary>Every entry with a tag. Loads under way with the tag are fenced by the cache, which sees their options.</summary>
+internal sealed class TagStrategy : IInvalidationStrategy
+{
+    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Tag;
+
+    public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
+    {
+        foreach (var key in scope.KeysTagged(request.Tag!))
+        {
+            keys.Add(key);
+        }
+    }
+
+    public bool Matches(InvalidationRequest request, in FileKey key) => false;
+}
+
+/// <summary>File entries whose version is older than a bound. A load under way may read an old file, so it is fenced.</summary>
+internal sealed class OlderThanStrategy : IInvalidationStrategy
+{
+    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.OlderThan;
+
+    public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
+    {
+        foreach (var key in scope.KeysUnder(request.Project!, string.Empty))
+        {
+            if (scope.TryGetVersion(key, out var version) && version.LastWriteTimeUtc < request.OlderThanUtc)
+            {
+                keys.Add(key);
+            }
+        }
+    }
+
+    public bool Matches(InvalidationRequest request, in FileKey key) => key.Variant is null;
+}

@@ -1,0 +1,47 @@
+using FileCache.Storage;
+
+namespace FileCache.Invalidation;
+
+/// <summary>
+/// The invalidation state of one entry, allocated only for entries that need it: tags, dependencies, its validation
+/// schedule (ValidateOnRead) and its staleness (soft invalidation).
+/// </summary>
+internal sealed class EntryCoherence
+{
+    public string[]? Tags;
+    public FileKey[]? Dependencies;
+
+    /// <summary>True for file entries checked against the disk on read.</summary>
+    public bool ValidateFile;
+
+    /// <summary>
+    /// True when the file was last written so close to when it was read that another write within the file
+    /// system's timestamp resolution would leave length and last-write time unchanged: the next check reloads it.
+    /// </summary>
+    public bool Racy;
+
+    /// <summary>Coarse timestamp from which the next read checks the file.</summary>
+    public long NextValidate;
+
+    /// <summary>Timestamp when the entry was soft-invalidated; 0 while fresh.</summary>
+    public long StaleSince;
+
+    /// <summary>1 while a background refresh runs (one per key).</summary>
+    public int Refreshing;
+
+    /// <summary>Timestamp before which no new refresh starts (after a failed one).</summary>
+    public long NextRefreshAt;
+}
+
+/// <summary>Starts the background reload of a soft-invalidated entry.</summary>
+internal abstract class EntryRefresher
+{
+    public abstract Task RefreshAsync(DefaultFileCache cache, Partition partition, FileKey key);
+}
+
+/// <summary>Reloads with the loader and options the entry was first loaded with.</summary>
+internal sealed class EntryRefresher<T>(Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options) : EntryRefresher
+{
+    public override Task RefreshAsync(DefaultFileCache cache, Partition partition, FileKey key) =>
+        cache.ReloadAsync(partition, key, loader, options).AsTask();
+}

@@ -1,0 +1,29 @@
+namespace FileCache.Invalidation;
+
+/// <summary>
+/// Expands an <see cref="InvalidationRequest"/> into the keys it invalidates. The built-in strategies cover every
+/// <see cref="InvalidationKind"/> except <see cref="InvalidationKind.Custom"/>; strategies registered with
+/// <c>AddInvalidationStrategy</c> are asked first, in registration order, so they can also replace a built-in one.
+/// </summary>
+public interface IInvalidationStrategy
+{
+    /// <summary>Tells whether this strategy expands <paramref name="request"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns><see langword="true"/> to be asked to expand it.</returns>
+    bool CanExpand(InvalidationRequest request);
+
+    /// <summary>Adds the keys <paramref name="request"/> invalidates to <paramref name="keys"/>. Dependants are added by the cache (cascade).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="scope">A read-only view of the cached keys.</param>
+    /// <param name="keys">Receives the keys.</param>
+    void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys);
+
+    /// <summary>
+    /// Tells whether a key that is being loaded (not yet cached) falls under <paramref name="request"/>: such a
+    /// load is fenced and its result is not cached. Answer <see langword="true"/> when unsure.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The key being loaded.</param>
+    /// <returns><see langword="true"/> when the load must not cache its result.</returns>
+    bool Matches(InvalidationRequest request, in FileKey key);
+}

@@ -1,0 +1,79 @@
+namespace FileCache.Invalidation;
+
+/// <summary>Options of coherence with the disk and of invalidation; part of <see cref="FileCacheOptions"/>.</summary>
+public sealed class InvalidationOptions
+{
+    /// <summary>Gets or sets how file entries are kept coherent with the disk.</summary>
+    /// <value>Defaults to <see cref="ValidationMode.Watch"/>.</value>
+    public ValidationMode Mode { get; set; } = ValidationMode.Watch;
+
+    /// <summary>Gets or sets how long a file entry is trusted between two checks of the file on read (<see cref="ValidationMode.ValidateOnRead"/>).</summary>
+    /// <value>Defaults to 2 seconds. Zero checks on every read. Must not be negative.</value>
+    public TimeSpan ValidationInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets how long the watcher gathers events before applying them together.</summary>
+    /// <value>Defaults to 20 milliseconds. Must not be negative.</value>
+    public TimeSpan WatcherDebounce { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Gets or sets how many changed paths under one directory, in one debounced batch, invalidate the whole directory instead (a change storm such as a branch switch).</summary>
+    /// <value>Defaults to 64. Must be at least 2.</value>
+    public int StormThreshold { get; set; } = 64;
+
+    /// <summary>Gets or sets a value indicating whether to poll the cached files instead of watching (network shares, or to save OS watches).</summary>
+    /// <value>Defaults to <see langword="false"/>: poll only where a watcher cannot start (for example the OS watch limit is reached).</value>
+    public bool UsePolling { get; set; }
+
+    /// <summary>Gets or sets how often the polling fallback checks every cached file's version.</summary>
+    /// <value>Defaults to 2 seconds. Must be positive.</value>
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets how long a soft-invalidated entry may be served stale; past it readers wait for the fresh value.</summary>
+    /// <value>Defaults to 30 seconds. Must be positive.</value>
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long after a failed background refresh the next one may start.</summary>
+    /// <value>Defaults to 1 second. Must not be negative.</value>
+    public TimeSpan RefreshRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets a value indicating whether file versions carry a hash of the content (<see cref="FileVersion.ContentHash"/>).</summary>
+    /// <value>Defaults to <see langword="false"/>: versions are the length and the last-write time.</value>
+    public bool ComputeContentHash { get; set; }
+
+    internal IEnumerable<string> Validate(string field)
+    {
+        if (!Enum.IsDefined(Mode))
+        {
+            yield return $"{field}.Mode is not a valid ValidationMode (was {Mode}).";
+        }
+
+        if (ValidationInterval < TimeSpan.Zero)
+        {
+            yield return $"{field}.ValidationInterval must not be negative (was {ValidationInterval}).";
+        }
+
+        if (WatcherDebounce < TimeSpan.Zero)
+        {
+            yield return $"{field}.WatcherDebounce must not be negative (was {WatcherDebounce}).";
+        }
+
+        if (StormThreshold < 2)
+        {
+            yield return $"{field}.StormThreshold must be at least 2 (was {StormThreshold}).";
+        }
+
+        if (PollingInterval <= TimeSpan.Zero)
+        {
+            yield return $"{field}.PollingInterval must be positive (was {PollingInterval}).";
+        }
+
+        if (MaxStaleness <= TimeSpan.Zero)
+        {
+            yield return $"{field}.MaxStaleness must be positive (was {MaxStaleness}).";
+        }
+
+        if (RefreshRetryDelay < TimeSpan.Zero)
+        {
+            yield return $"{field}.RefreshRetryDelay must not be negative (was {RefreshRetryDelay}).";
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using FileCache.Internal;
+using FileCache.Sources;
+using FileCache.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FileCache.Invalidation;
+
+/// <summary>The cache's invalidation settings (copied from the options once) and state: strategies, hooks, counters, watchers, coarse clock.</summary>
+internal sealed class InvalidationRuntime : IDisposable
+{
+    /// <summary>Files written this close to when they were read may change again without a visible version change (timestamp resolution).</summary>
+    public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+
+    private static readonly IInvalidationStrategy[] BuiltIn =
+        [new KeyStrategy(), new DirectoryStrategy(), new GlobStrategy(), new ProjectStrategy(), new TagStrategy(), new OlderThanStrategy()];
+
+    public InvalidationRuntime(InvalidationOptions options, TimeProvider time, IEnumerable<IInvalidationStrategy>? strategies, IEnumerable<IInvalidationHook>? hooks, ILogger? logger)
+    {
+        double frequency = time.TimestampFrequency;
+        long Ticks(TimeSpan span) => (long)Math.Min(long.MaxValue / 4, span.TotalSeconds * frequency);
+
+        Mode = options.Mode;
+        Watch = (options.Mode & ValidationMode.Watch) != 0;
+        ValidateOnRead = (options.Mode & ValidationMode.ValidateOnRead) != 0;
+        UsePolling = options.UsePolling;
+        Debounce = options.WatcherDebounce;
+        PollingInterval = options.PollingInterval;
+        StormThreshold = options.StormThreshold;
+        ComputeContentHash = options.ComputeContentHash;
+        MaxStaleTicks = Ticks(options.MaxStaleness);
+        RetryTicks = Ticks(options.RefreshRetryDelay);
+        Strategies = [.. strategies ?? [], .. BuiltIn];
+        Hooks = hooks?.ToArray() ?? [];
+        Logger = logger ?? NullLogger.Instance;
+        if (ValidateOnRead && options.ValidationInterval > TimeSpan.Zero)
+        {
+            // The coarse clock lags real time by up to one period: trust an entry one period less than the
+            // interval, so a read that starts a full interval after the last check always checks again.
+            var period = TimeSpan.FromTicks(Math.Clamp(options.ValidationInterval.Ticks / 8, TimeSpan.TicksPerMillisecond, 50 * TimeSpan.TicksPerMillisecond));
+            Clock = new CoarseClock(time, period);
+            TrustTicks = Math.Max(0, Ticks(options.ValidationInterval) - Ticks(period));
+        }
+        else
+        {
+            Clock = CoarseClock.Frozen;
+            TrustTicks = long.MinValue / 4;
+        }
+    }
+
+    public ValidationMode Mode { get; }
+
+    public bool Watch { get; }
+
+    public bool ValidateOnRead { get; }
+
+    public bool UsePolling { get; }
+
+    public TimeSpan Debounce { get; }
+
+    public TimeSpan PollingInterval { get; }
+
+    public int StormThreshold { get; }
+
+    public bool ComputeContentHash { get; }
+
+    public long MaxStaleTicks { get; }
+
+    public long RetryTicks { get; }
+
+    /// <summary>Coarse ticks a checked file entry is trusted; negative (never trusted) when the interval is zero.</summary>
+    public long TrustTicks { get; }
+
+    public CoarseClock Clock { get; }
+
+    public IInvalidationStrategy[] Strategies { get; }
+
+    public IInvalidationHook[] Hooks { get; }
+
+    public ILogger Logger { get; }
+
+    public InvalidationCounters Counters { get; } = new();
+
+    public ConcurrentDictionary<Partition, ProjectWatcher> Watchers { get; } = new();
+
+    /// <summary>Creates the file-system watchers (tests replace it to simulate a watcher that cannot start).</summary>
+    public Func<string, FileSystemWatcher> WatcherFactory { get; set; } = static root => new FileSystemWatcher(root);
+
+    /// <summary>Reloads file entries after a soft invalidation; created on first use.</summary>
+    public EntryRefresher? DiskRefresher { get; set; }
+
+    public void Dispose()
+    {
+        Clock.Dispose();
+        foreach (var watcher in Watchers.Values)
+        {
+            watcher.Dispose();
+        }
+
+        Watchers.Clear();
+    }
+}
+
+/// <summary>Invalidation counters. Bumped with Interlocked (never on the hit path, but for stale hits), summed into a snapshot on read.</summary>
+internal sealed class InvalidationCounters
+{
+    public readonly long[] ByCause = new long[7];
+    public long Requests;
+    public long Vetoes;
+    public long HookFailures;
+    public long Overflows;
+    public long PollingFallbacks;
+    public long Storms;
+    public long StaleServed;
+    public long Refreshes;
+    public long RefreshFailures;
+
+    public void Count(InvalidationCause cause, long n = 1) => Interlocked.Add(ref ByCause[(int)cause], n);
+
+    public InvalidationStatistics Snapshot(long expired)
+    {
+        long[] byCause = new long[ByCause.Length];
+        for (int i = 0; i < byCause.Length; i++)
+        {
+            byCause[i] = Volatile.Read(ref ByCause[i]);
+        }
+
+        byCause[(int)InvalidationCause.Expiry] += expired;
+        return new InvalidationStatistics(
+            byCause,
+            Volatile.Read(ref Requests),
+            Volatile.Read(ref Vetoes),
+            Volatile.Read(ref HookFailures),
+            Volatile.Read(ref Overflows),
+            Volatile.Read(ref PollingFallbacks),
+            Volatile.Read(ref Storms),
+            Volatile.Read(ref StaleServed),
+            Volatile.Read(ref Refreshes),
+            Volatile.Read(ref RefreshFailures));
+    }
+}
