@@ -131,7 +131,7 @@ public class HotKeyTests
     public void PeriodicScan_SamplingDoesNotAliasWithThePeriod()
     {
         // 1,024 keys read in the same order 128 times: taking every 64th hit would sample the same 16 keys forever.
-        using var cache = CacheFixture.Create(10_000_000, new FakeTimeProvider(), null, "repo");
+        using var cache = CacheFixture.Create(10_000_000, new FakeTimeProvider(), o => o.Statistics.HitSampleRate = 64, "repo");
         var keys = Enumerable.Range(0, 1024).Select(i => cache.CreateKey("repo", $"f{i}")).ToArray();
         foreach (var key in keys)
         {
