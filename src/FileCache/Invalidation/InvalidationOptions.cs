@@ -27,6 +27,13 @@ public sealed class InvalidationOptions
     /// <value>Defaults to 2 seconds. Must be positive.</value>
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Gets or sets how long <see cref="IFileCache.SynchronizeAsync"/> waits for the watcher to deliver its sentinel
+    /// file's event; past it nothing is vouched for and the project is invalidated (counted as a lost-event overflow).
+    /// </summary>
+    /// <value>Defaults to 15 seconds. Must be positive.</value>
+    public TimeSpan SynchronizeTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Gets or sets how long a soft-invalidated entry may be served stale; past it readers wait for the fresh value.</summary>
     /// <value>Defaults to 30 seconds. Must be positive.</value>
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(30);
@@ -64,6 +71,11 @@ public sealed class InvalidationOptions
         if (PollingInterval <= TimeSpan.Zero)
         {
             yield return $"{field}.PollingInterval must be positive (was {PollingInterval}).";
+        }
+
+        if (SynchronizeTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{field}.SynchronizeTimeout must be positive (was {SynchronizeTimeout}).";
         }
 
         if (MaxStaleness <= TimeSpan.Zero)

@@ -27,6 +27,7 @@ internal sealed class InvalidationRuntime : IDisposable
         UsePolling = options.UsePolling;
         Debounce = options.WatcherDebounce;
         PollingInterval = options.PollingInterval;
+        SynchronizeTimeout = options.SynchronizeTimeout;
         StormThreshold = options.StormThreshold;
         ComputeContentHash = options.ComputeContentHash;
         MaxStaleTicks = Ticks(options.MaxStaleness);
@@ -60,6 +61,8 @@ internal sealed class InvalidationRuntime : IDisposable
     public TimeSpan Debounce { get; }
 
     public TimeSpan PollingInterval { get; }
+
+    public TimeSpan SynchronizeTimeout { get; }
 
     public int StormThreshold { get; }
 

@@ -18,7 +18,6 @@ internal readonly record struct WatcherChange(string Path, bool Deletion);
 internal sealed class ProjectWatcher : IDisposable
 {
     internal const string SentinelPrefix = ".filecache-sync-";
-    private static readonly TimeSpan SentinelTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan RetouchInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly DefaultFileCache _cache;
@@ -29,6 +28,7 @@ internal sealed class ProjectWatcher : IDisposable
     private readonly object _gate = new();
     private readonly object _applyGate = new();
     private readonly object _pollGate = new();
+    private readonly object _restartGate = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _sentinels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _sentinelOrder = new(StringComparer.Ordinal);
     private long _sentinelSequence;
@@ -116,9 +116,11 @@ internal sealed class ProjectWatcher : IDisposable
                 }
                 catch (TimeoutException ex)
                 {
-                    if (_time.GetElapsedTime(started) >= SentinelTimeout)
+                    if (_time.GetElapsedTime(started) >= _runtime.SynchronizeTimeout)
                     {
-                        // The watcher did not deliver the sentinel in time: events may be lost, so nothing is vouched for.
+                        // The watcher did not deliver the sentinel in time. A watcher that went quiet is replaced (seen on
+                        // Linux: one that never delivers again), then everything before is dropped: nothing is vouched for.
+                        RestartWatcher();
                         _cache.InvalidateLostEvents(_partition, ex, overflow: true);
                         break;
                     }
@@ -237,6 +239,24 @@ internal sealed class ProjectWatcher : IDisposable
         foreach (var sentinel in _sentinels.Values)
         {
             sentinel.TrySetResult();
+        }
+    }
+
+    /// <summary>Replaces the file-system watcher with a new one (or polling, if none can start).</summary>
+    private void RestartWatcher()
+    {
+        lock (_restartGate)
+        {
+            if (_disposed || Volatile.Read(ref _watcher) is null)
+            {
+                return;
+            }
+
+            Interlocked.Exchange(ref _watcher, null)?.Dispose();
+            if (!TryStartWatcher())
+            {
+                StartPolling();
+            }
         }
     }
 
