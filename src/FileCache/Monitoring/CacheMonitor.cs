@@ -93,7 +93,7 @@ public sealed class CacheMonitor
     public IReadOnlyList<HotKey> GetHotKeys(string? project = null, int count = 10)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var partition = project is null ? null : _cache.FindPartitionOrThrow(project, nameof(project));
+        var partition = project is null ? null : _cache.GetPartition(project);
         if (!IsEnabled)
         {
             return [];

@@ -24,18 +24,6 @@ internal sealed partial class DefaultFileCache
 
     internal bool IsDisposed => _disposed;
 
-    internal Partition FindPartitionOrThrow(string project, string paramName)
-    {
-        Internal.Throw.IfNullOrEmptyOrNul(project, paramName);
-        var partition = _partitions.Find(project, Partition.HashName(project));
-        if (partition is null)
-        {
-            Internal.Throw.UnknownProject(project, paramName);
-        }
-
-        return partition;
-    }
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void SampleHit(Partition partition, CacheEntry entry, long hitNumber) => _observer.SampleHit(partition, entry, hitNumber);
 }

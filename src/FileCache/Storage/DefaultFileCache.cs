@@ -339,7 +339,8 @@ internal sealed partial class DefaultFileCache : IFileCache
     /// <summary>The keys with a load under way in a project (for tests).</summary>
     internal ICollection<FileKey> InFlightFor(string project) => GetPartition(project).InFlight.Keys;
 
-    private Partition GetPartition(string project)
+    /// <summary>The registered project's partition; throws <see cref="ArgumentException"/> naming <c>project</c> otherwise.</summary>
+    internal Partition GetPartition(string project)
     {
         Throw.IfNullOrEmptyOrNul(project);
         var partition = _partitions.Find(project);

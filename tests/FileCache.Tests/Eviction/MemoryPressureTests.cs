@@ -7,13 +7,6 @@ namespace FileCache.Tests.Eviction;
 /// <summary>The adaptive budget, driven by a fake memory source and a fake clock.</summary>
 public class MemoryPressureTests
 {
-    private sealed class FakeMemory : IMemoryInfoSource
-    {
-        public double Ratio { get; set; } = 0.5;
-
-        public MemorySnapshot Read() => new((long)(Ratio * 1_000_000), 1_000_000);
-    }
-
     private static DefaultFileCache Create(FakeTimeProvider time, FakeMemory memory, EvictionPolicy policy = EvictionPolicy.Clock)
     {
         var options = new FileCacheOptions

@@ -1,5 +1,6 @@
 using FileCache.Eviction;
 using FileCache.Storage;
+using FileCache.Tests.Eviction;
 using Microsoft.Extensions.Time.Testing;
 using T = FileCache.Telemetry.FileCacheTelemetry;
 
@@ -8,13 +9,6 @@ namespace FileCache.Tests.Telemetry;
 /// <summary>Compression and memory alerts, done by the cache itself (not through the hooks), reach the meter.</summary>
 public class FeatureMetricsTests
 {
-    private sealed class FakeMemory : IMemoryInfoSource
-    {
-        public double Ratio { get; set; } = 0.5;
-
-        public MemorySnapshot Read() => new((long)(Ratio * 1_000_000), 1_000_000);
-    }
-
     [Fact]
     public async Task ReadAsync_CompressibleAndIncompressibleFiles_CountsOnlyTheCompressedOne()
     {
