@@ -21,6 +21,7 @@ public sealed class CachedFile
         Content = content;
         Version = version;
         ReadAt = readAt;
+        WrittenJustBeforeRead = Sources.FileStat.IsRacy(version, readAt);
     }
 
     /// <summary>Gets the key the file is cached under.</summary>
@@ -37,6 +38,13 @@ public sealed class CachedFile
 
     /// <summary>Gets when the bytes were read, from the cache's <see cref="TimeProvider"/>.</summary>
     public DateTimeOffset ReadAt { get; }
+
+    /// <summary>
+    /// Gets whether the file was last written so close to when it was read that a further write within the file
+    /// system's timestamp resolution could leave its length and last-write time unchanged (then a check against the
+    /// disk must reread it). Judged by the wall clock the file system stamps with, not <see cref="ReadAt"/>'s provider.
+    /// </summary>
+    internal bool WrittenJustBeforeRead { get; init; }
 
     /// <summary>Gets the number of bytes in <see cref="Content"/>.</summary>
     public int Length => Content.Length;

@@ -108,6 +108,11 @@ public interface IFileCache : IDisposable
     ValueTask<T> GetOrAddAsync<T>(FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Stores a value, replacing any value under the key.</summary>
+    /// <remarks>
+    /// Replacing a value is a change of the key: entries that declared a dependency on it
+    /// (<see cref="FileCacheEntryOptions.Dependencies"/>) are invalidated, transitively, and loads under way that
+    /// depend on it do not cache their result.
+    /// </remarks>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="key">The key.</param>
     /// <param name="value">The value.</param>

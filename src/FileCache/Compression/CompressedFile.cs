@@ -11,6 +11,7 @@ internal sealed class CompressedFile
     private readonly FileKey _key;
     private readonly FileVersion _version;
     private readonly DateTimeOffset _readAt;
+    private readonly bool _racy;
 
     private CompressedFile(CachedFile file, byte[] block)
     {
@@ -18,6 +19,7 @@ internal sealed class CompressedFile
         FullPath = file.FullPath;
         _version = file.Version;
         _readAt = file.ReadAt;
+        _racy = file.WrittenJustBeforeRead;
         Block = block;
         Length = file.Length;
     }
@@ -34,18 +36,18 @@ internal sealed class CompressedFile
     /// The disk metadata of an entry's value when it holds a file's bytes, plain or compressed (for coherence
     /// checks that must treat both alike); false for derived data.
     /// </summary>
-    public static bool TryGetFileMetadata(object? value, out string fullPath, out FileVersion version, out DateTimeOffset readAt)
+    public static bool TryGetFileMetadata(object? value, out string fullPath, out FileVersion version, out bool writtenJustBeforeRead)
     {
         switch (value)
         {
             case CachedFile file:
-                (fullPath, version, readAt) = (file.FullPath, file.Version, file.ReadAt);
+                (fullPath, version, writtenJustBeforeRead) = (file.FullPath, file.Version, file.WrittenJustBeforeRead);
                 return true;
             case CompressedFile compressed:
-                (fullPath, version, readAt) = (compressed.FullPath, compressed._version, compressed._readAt);
+                (fullPath, version, writtenJustBeforeRead) = (compressed.FullPath, compressed._version, compressed._racy);
                 return true;
             default:
-                (fullPath, version, readAt) = (string.Empty, default, default);
+                (fullPath, version, writtenJustBeforeRead) = (string.Empty, default, false);
                 return false;
         }
     }
@@ -101,6 +103,6 @@ internal sealed class CompressedFile
     {
         byte[] content = GC.AllocateUninitializedArray<byte>(Length);
         DecodeTo(content);
-        return new CachedFile(_key, FullPath, content, _version, _readAt);
+        return new CachedFile(_key, FullPath, content, _version, _readAt) { WrittenJustBeforeRead = _racy };
     }
 }

@@ -28,5 +28,5 @@ internal static class FileStat
     /// file system's timestamp resolution could leave its length and last-write time unchanged.
     /// </summary>
     public static bool IsRacy(FileVersion version, DateTimeOffset readAt) =>
-        version.LastWriteTimeUtc >= readAt - Invalidation.InvalidationRuntime.RacyWindow;
+        version.LastWriteTimeUtc.UtcTicks >= readAt.UtcTicks - Invalidation.InvalidationRuntime.RacyWindow.Ticks;
 }

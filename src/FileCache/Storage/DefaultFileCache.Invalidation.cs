@@ -481,7 +481,7 @@ internal sealed partial class DefaultFileCache
         var coherence = new EntryCoherence { Tags = tags, Dependencies = dependencies, ValidateFile = validate };
         if (validate)
         {
-            coherence.Racy = FileStat.IsRacy(file!.Version, file.ReadAt);
+            coherence.Racy = file!.WrittenJustBeforeRead;
 
             // Trusted from when the read started, not when it finished: a slow read is checked sooner.
             coherence.NextValidate = (load?.StartedAt ?? _inv.Clock.Now) + _inv.TrustTicks;
@@ -647,9 +647,9 @@ internal sealed partial class DefaultFileCache
 
         foreach (var entry in entries)
         {
-            if (Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out DateTimeOffset readAt)
+            if (Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out bool writtenJustBeforeRead)
                 && entry.Key.Variant is null
-                && (FileStat.IsRacy(version, readAt) || !FileStat.Matches(fullPath, version)))
+                && (writtenJustBeforeRead || !FileStat.Matches(fullPath, version)))
             {
                 bool deleted = !File.Exists(fullPath);
                 InvalidateCore(InvalidationRequest.ForDirectory(partition.Name, entry.Key.Path).With(InvalidationCause.Watcher, deleted), partition);

@@ -179,6 +179,8 @@ internal sealed partial class DefaultFileCache
             version = version with { ContentHash = ContentHasher.Hash(content) };
         }
 
-        return new CachedFile(key, fullPath, content, version, _time.GetUtcNow());
+        // ReadAt follows the cache's TimeProvider (a test's fake clock moves it); whether the file was written within
+        // the timestamp resolution of this read is judged by the clock the file system stamps with.
+        return new CachedFile(key, fullPath, content, version, _time.GetUtcNow()) { WrittenJustBeforeRead = FileStat.IsRacy(version, DateTimeOffset.UtcNow) };
     }
 }

@@ -233,7 +233,14 @@ internal sealed partial class DefaultFileCache
         bool inserted;
         lock (_store.Lock)
         {
+            // A value the caller sets in place of another is a change of that key: what was derived from the old
+            // value (its dependants, and loads under way that depend on it) goes, as for an invalidation.
+            bool replacing = load is null && partition.Map.ContainsKey(key);
             inserted = !_disposed && _store.InsertLocked(entry, load, now, sink);
+            if (inserted && replacing)
+            {
+                CascadeLocked(key, removed: false, sink);
+            }
         }
 
         Raise(sink);

@@ -54,6 +54,30 @@ public sealed class CascadeTests
     }
 
     [Fact]
+    public void Set_ReplacingAValue_InvalidatesItsDependants_AddingOneDoesNot()
+    {
+        using var cache = Create();
+        var source = Put(cache, "a.cs");
+        var model = Put(cache, "a.cs", "model", DependsOn(source));
+        var index = Put(cache, "index", options: DependsOn(model));
+
+        // A new key with no earlier value: nothing derived from it yet, nothing goes.
+        var fresh = cache.CreateKey("p", "b.cs");
+        var other = Put(cache, "b.cs", "model", DependsOn(fresh));
+        Assert.True(cache.Set(fresh, "b.cs", Sized));
+        Assert.True(Has(cache, other));
+
+        Assert.True(cache.Set(source, "edited a.cs", Sized));
+
+        Assert.True(cache.TryGet(source, out string? now));
+        Assert.Equal("edited a.cs", now);
+        Assert.False(Has(cache, model));
+        Assert.False(Has(cache, index));
+        Assert.True(Has(cache, other));
+        Assert.Equal(2, cache.GetStatistics().Invalidation!.GetCount(InvalidationCause.Cascade));
+    }
+
+    [Fact]
     public void Remove_Key_CascadesToDependants()
     {
         using var cache = Create();

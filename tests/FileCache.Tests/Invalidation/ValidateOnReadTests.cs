@@ -68,6 +68,29 @@ public sealed class ValidateOnReadTests
     }
 
     [Fact]
+    public async Task Hit_FileRenamedOverBySameLengthAndTime_IsReread_WhenTheCachesClockRunsAheadOfTheDisks()
+    {
+        // The "written just before it was read" rule compares the file's last-write time with the clock the file
+        // system stamps with. A cache on a clock an hour ahead (here a fake one) must not conclude "written long
+        // ago, its length and time are enough" for a file written a moment ago.
+        using var dir = new TestDirectory();
+        string a = dir.Write("a.txt", "AAA");
+        string b = dir.Write("b.txt", "BBB");
+        var mtime = DateTime.UtcNow;
+        File.SetLastWriteTimeUtc(a, mtime);
+        File.SetLastWriteTimeUtc(b, mtime);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
+        using var cache = CreateRooted(dir.Root, time, o => { o.Mode = ValidationMode.ValidateOnRead; o.ValidationInterval = Interval; });
+        Assert.Equal("BBB"u8.ToArray(), (await cache.ReadAsync("p", "b.txt")).Content.ToArray());
+
+        // Same length, same last-write time, another file: only the rule can tell.
+        File.Move(a, b, overwrite: true);
+        time.Advance(Interval);
+
+        Assert.Equal("AAA"u8.ToArray(), (await cache.ReadAsync("p", "b.txt")).Content.ToArray());
+    }
+
+    [Fact]
     public async Task Hit_AfterTheFileWasDeleted_Misses()
     {
         using var dir = new TestDirectory();
