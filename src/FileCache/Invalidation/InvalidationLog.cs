@@ -16,4 +16,7 @@ internal static partial class InvalidationLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Cannot watch project {Project}'s root; polling its cached files instead.")]
     public static partial void PollingFallback(ILogger logger, Exception exception, string project);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Watching project {Project}'s root again; polling stopped.")]
+    public static partial void WatchingAgain(ILogger logger, string project);
 }

@@ -28,6 +28,14 @@ public sealed class InvalidationOptions
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// Gets or sets how often a project that fell back to polling (its watcher failed or could not start, for
+    /// example at the OS watch limit) tries to watch again. Once a new watcher runs, one last poll covers the changes
+    /// made before it started, and polling stops. Not used with <see cref="UsePolling"/>.
+    /// </summary>
+    /// <value>Defaults to 1 minute. Must be positive, or <see cref="Timeout.InfiniteTimeSpan"/> to keep polling.</value>
+    public TimeSpan WatcherRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Gets or sets how long <see cref="IFileCache.SynchronizeAsync"/> waits for the watcher to deliver its sentinel
     /// file's event; past it nothing is vouched for and the project is invalidated (counted as a lost-event overflow).
     /// </summary>
@@ -71,6 +79,11 @@ public sealed class InvalidationOptions
         if (PollingInterval <= TimeSpan.Zero)
         {
             yield return $"{field}.PollingInterval must be positive (was {PollingInterval}).";
+        }
+
+        if (WatcherRetryInterval <= TimeSpan.Zero && WatcherRetryInterval != Timeout.InfiniteTimeSpan)
+        {
+            yield return $"{field}.WatcherRetryInterval must be positive or Timeout.InfiniteTimeSpan (was {WatcherRetryInterval}).";
         }
 
         if (SynchronizeTimeout <= TimeSpan.Zero)

@@ -28,6 +28,7 @@ internal sealed class InvalidationRuntime : IDisposable
         Debounce = options.WatcherDebounce;
         PollingInterval = options.PollingInterval;
         SynchronizeTimeout = options.SynchronizeTimeout;
+        WatcherRetryInterval = options.WatcherRetryInterval;
         StormThreshold = options.StormThreshold;
         ComputeContentHash = options.ComputeContentHash;
         MaxStaleTicks = Ticks(options.MaxStaleness);
@@ -63,6 +64,8 @@ internal sealed class InvalidationRuntime : IDisposable
     public TimeSpan PollingInterval { get; }
 
     public TimeSpan SynchronizeTimeout { get; }
+
+    public TimeSpan WatcherRetryInterval { get; }
 
     public int StormThreshold { get; }
 

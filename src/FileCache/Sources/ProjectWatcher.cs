@@ -37,6 +37,7 @@ internal sealed class ProjectWatcher : IDisposable
     private ITimer? _debounceTimer;
     private FileSystemWatcher? _watcher;
     private ITimer? _pollTimer;
+    private ITimer? _retryTimer;
     private volatile bool _disposed;
 
     public ProjectWatcher(DefaultFileCache cache, Partition partition, InvalidationRuntime runtime, TimeProvider time)
@@ -236,6 +237,7 @@ internal sealed class ProjectWatcher : IDisposable
         Interlocked.Exchange(ref _watcher, null)?.Dispose();
         _debounceTimer?.Dispose();
         _pollTimer?.Dispose();
+        _retryTimer?.Dispose();
         foreach (var sentinel in _sentinels.Values)
         {
             sentinel.TrySetResult();
@@ -260,7 +262,7 @@ internal sealed class ProjectWatcher : IDisposable
         }
     }
 
-    private bool TryStartWatcher()
+    private bool TryStartWatcher(bool retry = false)
     {
         FileSystemWatcher? watcher = null;
         try
@@ -284,7 +286,11 @@ internal sealed class ProjectWatcher : IDisposable
 #pragma warning restore CA1031
         {
             watcher?.Dispose();
-            _cache.OnPollingFallback(_partition, ex);
+            if (!retry)
+            {
+                _cache.OnPollingFallback(_partition, ex);
+            }
+
             return false;
         }
     }
@@ -300,7 +306,38 @@ internal sealed class ProjectWatcher : IDisposable
         if (Interlocked.CompareExchange(ref _pollTimer, timer, null) is not null)
         {
             timer.Dispose();
+            return;
         }
+
+        if (!_runtime.UsePolling && _runtime.WatcherRetryInterval != Timeout.InfiniteTimeSpan)
+        {
+            // A fallback, not a choice: try to watch again now and then (the watch limit may have been raised, or
+            // other watchers released theirs).
+            var retry = _time.CreateTimer(static state => ((ProjectWatcher)state!).RetryWatching(), this, _runtime.WatcherRetryInterval, _runtime.WatcherRetryInterval);
+            Interlocked.Exchange(ref _retryTimer, retry)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// After a fallback to polling: starts a watcher if one can start now, then polls once more (a change made
+    /// before the watcher started has no event; the poll compares every cached file with the disk), then stops
+    /// polling. Changes made after the watcher started reach it as events.
+    /// </summary>
+    internal void RetryWatching()
+    {
+        lock (_restartGate)
+        {
+            if (_disposed || (Volatile.Read(ref _watcher) is null && !TryStartWatcher(retry: true)))
+            {
+                return;
+            }
+
+            PollNow();
+            Interlocked.Exchange(ref _pollTimer, null)?.Dispose();
+            Interlocked.Exchange(ref _retryTimer, null)?.Dispose();
+        }
+
+        _cache.OnWatchingAgain(_partition);
     }
 
     /// <summary>Runs on the watcher's thread: whatever fails here must neither reach it nor lose a change silently.</summary>

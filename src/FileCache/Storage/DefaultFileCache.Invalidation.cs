@@ -623,6 +623,8 @@ internal sealed partial class DefaultFileCache
         InvalidationLog.PollingFallback(_inv.Logger, exception, partition.Name);
     }
 
+    internal void OnWatchingAgain(Partition partition) => InvalidationLog.WatchingAgain(_inv.Logger, partition.Name);
+
     /// <summary>The polling fallback: stats every cached file of the project and invalidates those that changed.</summary>
     internal void PollFiles(Partition partition)
     {

@@ -165,10 +165,19 @@ public sealed class ValidateOnReadTests
         options.Invalidation.PollingInterval = TimeSpan.Zero;
         options.Invalidation.MaxStaleness = TimeSpan.Zero;
         options.Invalidation.Mode = (ValidationMode)8;
+        options.Invalidation.WatcherRetryInterval = TimeSpan.Zero;
+        options.Invalidation.SynchronizeTimeout = TimeSpan.FromSeconds(-1);
 
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => FileCacheFactory.Create(options));
 
-        Assert.Equal(5, ex.Failures.Count());
+        Assert.Equal(7, ex.Failures.Count());
         Assert.Contains(ex.Failures, f => f.Contains("Invalidation.ValidationInterval", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("Invalidation.WatcherRetryInterval", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("Invalidation.SynchronizeTimeout", StringComparison.Ordinal));
+
+        // "Never retry" is a valid choice.
+        var never = new FileCacheOptions();
+        never.Invalidation.WatcherRetryInterval = Timeout.InfiniteTimeSpan;
+        using var cache = FileCacheFactory.Create(never);
     }
 }

@@ -181,6 +181,50 @@ public sealed class WatcherTests
     }
 
     [Fact]
+    public async Task PollingFallback_WatchesAgainOnceAWatcherCanStart_AfterOneLastPoll()
+    {
+        using var dir = new TestDirectory();
+        dir.Write("a.txt", "one");
+        dir.Write("b.txt", "bb");
+        File.SetLastWriteTimeUtc(Path.Combine(dir.Root, "b.txt"), DateTime.UtcNow.AddHours(-1));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new FileCacheOptions();
+        options.Invalidation.PollingInterval = TimeSpan.FromHours(1);
+        options.Invalidation.WatcherRetryInterval = TimeSpan.FromMinutes(1);
+        using var cache = new FileCache.Storage.DefaultFileCache(options, time);
+        bool limitReached = true;
+        cache.InvalidationState.WatcherFactory = root => limitReached
+            ? throw new IOException("The configured user limit (128) on the number of inotify instances has been reached.")
+            : new FileSystemWatcher(root);
+        cache.AddProject(new FileCacheProjectOptions { Name = "p", RootPath = dir.Root });
+        await cache.ReadAsync("p", "a.txt");
+        await cache.ReadAsync("p", "b.txt");
+        var watcher = cache.WatcherFor("p")!;
+        Assert.True(watcher.IsPolling);
+
+        // Still at the limit: the retry fails quietly (one fallback counted, not one per retry) and polling goes on.
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(watcher.IsPolling);
+        Assert.Equal(1, cache.GetStatistics().Invalidation!.PollingFallbacks);
+
+        // A change while nothing watches and no poll is due: only the last poll of the recovery can see it.
+        dir.Write("a.txt", "two!");
+        limitReached = false;
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.False(watcher.IsPolling);
+        Assert.False(cache.TryGet("p", "a.txt", out CachedFile? _));
+        Assert.True(cache.TryGet("p", "b.txt", out CachedFile? _));
+        Assert.Equal(4, (await cache.ReadAsync("p", "a.txt")).Length);
+
+        // Watching again: a change reaches the cache as an event.
+        dir.Write("b.txt", "changed");
+        await cache.SynchronizeAsync("p").WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(cache.TryGet("p", "b.txt", out CachedFile? _));
+        Assert.Equal(1, cache.GetStatistics().Invalidation!.PollingFallbacks);
+    }
+
+    [Fact]
     public void ChangeStorm_CollapsesIntoOneDirectoryInvalidation()
     {
         var requests = new List<InvalidationRequest>();
