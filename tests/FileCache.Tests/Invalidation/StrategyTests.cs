@@ -231,6 +231,26 @@ public sealed class StrategyTests
         Assert.True(Has(cache, key));
     }
 
+    [Fact]
+    public void FileCacheFactory_WithStrategiesAndHooks_UsesThemWithoutDI()
+    {
+        var options = new FileCacheOptions();
+        options.Invalidation.Mode = ValidationMode.None;
+        options.AddProject("p", null);
+        var hook = new HookTests.CountingHook();
+        using var cache = FileCacheFactory.Create(options, [new NothingForDirectories()], [hook]);
+        var key = Put(cache, "src/a");
+
+        Assert.Equal(0, cache.Invalidate(InvalidationRequest.ForDirectory("p", "src")).Invalidated);
+        Assert.True(Has(cache, key));
+        Assert.Equal(1, cache.Invalidate(InvalidationRequest.ForKey(key)).Invalidated);
+        Assert.Equal(2, hook.Before);
+        Assert.Equal(2, hook.After);
+
+        options.Invalidation.StormThreshold = 0;
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => FileCacheFactory.Create(options, null, null));
+    }
+
     /// <summary>Custom request "extension": every key of the project whose path ends with the argument.</summary>
     private sealed class ExtensionStrategy : IInvalidationStrategy
     {
