@@ -51,6 +51,12 @@ public sealed class InvalidationOptions
     public TimeSpan RefreshRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets a value indicating whether file versions carry a hash of the content (<see cref="FileVersion.ContentHash"/>).</summary>
+    /// <remarks>
+    /// With hashes, a file that the watcher or a poll reports changed but that still holds the cached bytes (touched,
+    /// or rewritten identically) is read again and keeps its entry and its dependants instead of being invalidated
+    /// (counted in <see cref="InvalidationStatistics.UnchangedKept"/>). A change storm collapsed into a directory
+    /// invalidation, and a check on read (<see cref="ValidationMode.ValidateOnRead"/>), invalidate without reading.
+    /// </remarks>
     /// <value>Defaults to <see langword="false"/>: versions are the length and the last-write time.</value>
     public bool ComputeContentHash { get; set; }
 

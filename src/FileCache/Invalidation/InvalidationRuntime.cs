@@ -121,6 +121,7 @@ internal sealed class InvalidationCounters
     public long StaleServed;
     public long Refreshes;
     public long RefreshFailures;
+    public long UnchangedKept;
 
     public void Count(InvalidationCause cause, long n = 1) => Interlocked.Add(ref ByCause[(int)cause], n);
 
@@ -143,6 +144,7 @@ internal sealed class InvalidationCounters
             Volatile.Read(ref Storms),
             Volatile.Read(ref StaleServed),
             Volatile.Read(ref Refreshes),
+            Volatile.Read(ref UnchangedKept),
             Volatile.Read(ref RefreshFailures));
     }
 }

@@ -5,7 +5,7 @@ public sealed class InvalidationStatistics
 {
     private readonly long[] _byCause;
 
-    internal InvalidationStatistics(long[] byCause, long requests, long vetoes, long hookFailures, long watcherOverflows, long pollingFallbacks, long stormsCollapsed, long staleServed, long refreshes, long refreshFailures)
+    internal InvalidationStatistics(long[] byCause, long requests, long vetoes, long hookFailures, long watcherOverflows, long pollingFallbacks, long stormsCollapsed, long staleServed, long refreshes, long unchangedKept, long refreshFailures)
     {
         _byCause = byCause;
         Requests = requests;
@@ -16,6 +16,7 @@ public sealed class InvalidationStatistics
         StormsCollapsed = stormsCollapsed;
         StaleServed = staleServed;
         Refreshes = refreshes;
+        UnchangedKept = unchangedKept;
         RefreshFailures = refreshFailures;
     }
 
@@ -42,6 +43,12 @@ public sealed class InvalidationStatistics
 
     /// <summary>Gets the background refreshes that succeeded.</summary>
     public long Refreshes { get; }
+
+    /// <summary>
+    /// Gets the changed files that were found to hold the same bytes as cached (with
+    /// <see cref="InvalidationOptions.ComputeContentHash"/>): their entries and dependants were kept, not invalidated.
+    /// </summary>
+    public long UnchangedKept { get; }
 
     /// <summary>Gets the background refreshes that failed (the old value was kept, up to the maximum staleness).</summary>
     public long RefreshFailures { get; }

@@ -12,12 +12,16 @@ internal static class PhysicalFileReader
     /// read during which the file changed (its length, last-write time, or more or fewer bytes than its length)
     /// is retried, and after <see cref="MaxAttempts"/> such reads an <see cref="IOException"/> reaches the caller.
     /// </summary>
-    public static async ValueTask<(byte[] Content, FileVersion Version)> ReadAsync(string fullPath, string root, CancellationToken cancellationToken)
+    /// <param name="fullPath">The file.</param>
+    /// <param name="root">The project's root (no link on the way may lead outside it).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="synchronous">Read on the calling thread (the returned task is then complete): for callers that must not wait on the thread pool.</param>
+    public static async ValueTask<(byte[] Content, FileVersion Version)> ReadAsync(string fullPath, string root, CancellationToken cancellationToken, bool synchronous = false)
     {
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using SafeFileHandle handle = Open(fullPath, root);
+            using SafeFileHandle handle = Open(fullPath, root, synchronous);
             var before = GetVersion(handle);
             if (before.Length > Array.MaxLength)
             {
@@ -28,7 +32,9 @@ internal static class PhysicalFileReader
             int read = 0;
             while (read < content.Length)
             {
-                int n = await RandomAccess.ReadAsync(handle, content.AsMemory(read), read, cancellationToken).ConfigureAwait(false);
+                int n = synchronous
+                    ? RandomAccess.Read(handle, content.AsSpan(read), read)
+                    : await RandomAccess.ReadAsync(handle, content.AsMemory(read), read, cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {
                     break;
@@ -39,7 +45,9 @@ internal static class PhysicalFileReader
 
             // One probe past the end tells whether the file grew while we read it.
             byte[] probe = new byte[1];
-            int extra = await RandomAccess.ReadAsync(handle, probe, read, cancellationToken).ConfigureAwait(false);
+            int extra = synchronous
+                ? RandomAccess.Read(handle, probe, read)
+                : await RandomAccess.ReadAsync(handle, probe, read, cancellationToken).ConfigureAwait(false);
             var after = GetVersion(handle);
             if (read == content.Length && extra == 0 && after == before)
             {
@@ -50,12 +58,13 @@ internal static class PhysicalFileReader
         throw new IOException($"The file '{fullPath}' kept changing while it was read ({MaxAttempts} attempts).");
     }
 
-    private static SafeFileHandle Open(string fullPath, string root)
+    private static SafeFileHandle Open(string fullPath, string root, bool synchronous)
     {
         try
         {
             EnsureNoLinkLeavesRoot(fullPath, root);
-            return File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            var options = synchronous ? FileOptions.SequentialScan : FileOptions.Asynchronous | FileOptions.SequentialScan;
+            return File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, options);
         }
         catch (UnauthorizedAccessException) when (Directory.Exists(fullPath))
         {

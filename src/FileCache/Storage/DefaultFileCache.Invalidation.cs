@@ -596,8 +596,73 @@ internal sealed partial class DefaultFileCache
 
         foreach (var (path, deletion) in paths)
         {
+            if (!deletion && TryKeepUnchangedFile(partition, path))
+            {
+                continue;
+            }
+
             InvalidateCore(InvalidationRequest.ForDirectory(partition.Name, path).With(InvalidationCause.Watcher, deletion), partition);
         }
+    }
+
+    /// <summary>
+    /// With <see cref="InvalidationOptions.ComputeContentHash"/>: a file reported changed (by the watcher or a poll) that
+    /// still holds the bytes cached — touched, or rewritten identically, as branch switches and builds often do — keeps
+    /// its entry and everything derived from it. The file is read again; only if the new bytes hash like the cached
+    /// ones does the fresh read (new version, same bytes) replace the entry, without a cascade. Loads of the key under
+    /// way are fenced as for an invalidation (one may have captured a write half done). Any doubt (no hash, a read
+    /// error, a directory, a stale entry) answers false: the caller invalidates.
+    /// </summary>
+    private bool TryKeepUnchangedFile(Partition partition, string path)
+    {
+        if (!_inv.ComputeContentHash || partition.Root is null)
+        {
+            return false;
+        }
+
+        var key = new FileKey(partition.Name, partition.NameHash, path, null, partition.IgnoreCase);
+        if (!partition.Map.TryGetValue(key, out var entry)
+            || !Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion cached, out _)
+            || cached.ContentHash is not { } hash
+            || (entry.Coherence is { } coherence && Volatile.Read(ref coherence.StaleSince) != 0))
+        {
+            return false;
+        }
+
+        CachedFile fresh;
+        try
+        {
+            // On the watcher's batch or a poll, never on a reader's path. Read on this thread: the batch may be applied
+            // on the watcher's own thread, which must not wait for the thread pool.
+            var read = PhysicalFileReader.ReadAsync(fullPath, partition.Root, CancellationToken.None, synchronous: true);
+            var (content, version) = read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
+            fresh = NewCachedFile(key, fullPath, content, version);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        if (fresh.Version.ContentHash != hash)
+        {
+            return false;
+        }
+
+        lock (_store.Lock)
+        {
+            if (partition.InFlight.TryRemove(key, out var load))
+            {
+                load.Fenced = true;
+            }
+        }
+
+        if (!Insert(partition, key, fresh, options: null, load: null, replacementCascades: false))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _inv.Counters.UnchangedKept);
+        return true;
     }
 
     /// <summary>The watcher may have lost events (overflow, error, no sentinel): nothing in the project is vouched for any more.</summary>
@@ -654,6 +719,11 @@ internal sealed partial class DefaultFileCache
                 && (writtenJustBeforeRead || !FileStat.Matches(fullPath, version)))
             {
                 bool deleted = !File.Exists(fullPath);
+                if (!deleted && TryKeepUnchangedFile(partition, entry.Key.Path))
+                {
+                    continue;
+                }
+
                 InvalidateCore(InvalidationRequest.ForDirectory(partition.Name, entry.Key.Path).With(InvalidationCause.Watcher, deleted), partition);
             }
         }

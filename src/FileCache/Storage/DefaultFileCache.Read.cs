@@ -174,6 +174,12 @@ internal sealed partial class DefaultFileCache
         string root = partition.Root!;
         string fullPath = Path.Join(root, key.Path);
         var (content, version) = await PhysicalFileReader.ReadAsync(fullPath, root, cancellationToken).ConfigureAwait(false);
+        return NewCachedFile(key, fullPath, content, version);
+    }
+
+    /// <summary>The cached form of bytes just read from disk: the version (with its hash if enabled) and when.</summary>
+    private CachedFile NewCachedFile(in FileKey key, string fullPath, byte[] content, FileVersion version)
+    {
         if (_inv.ComputeContentHash)
         {
             version = version with { ContentHash = ContentHasher.Hash(content) };

@@ -207,7 +207,7 @@ internal sealed partial class DefaultFileCache
         }
     }
 
-    private bool Insert<T>(Partition partition, in FileKey key, T value, FileCacheEntryOptions? options, LoadOperation? load)
+    private bool Insert<T>(Partition partition, in FileKey key, T value, FileCacheEntryOptions? options, LoadOperation? load, bool replacementCascades = true)
     {
         object? stored = value;
         if (_compressionThreshold is int threshold && value is CachedFile file
@@ -235,7 +235,7 @@ internal sealed partial class DefaultFileCache
         {
             // A value the caller sets in place of another is a change of that key: what was derived from the old
             // value (its dependants, and loads under way that depend on it) goes, as for an invalidation.
-            bool replacing = load is null && partition.Map.ContainsKey(key);
+            bool replacing = load is null && replacementCascades && partition.Map.ContainsKey(key);
             inserted = !_disposed && _store.InsertLocked(entry, load, now, sink);
             if (inserted && replacing)
             {

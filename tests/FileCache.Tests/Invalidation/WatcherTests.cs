@@ -224,6 +224,70 @@ public sealed class WatcherTests
         Assert.Equal(1, cache.GetStatistics().Invalidation!.PollingFallbacks);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TouchedFile_WithContentHashes_KeepsItsEntryAndDependants_UntilItsBytesChange(bool hashes)
+    {
+        using var dir = new TestDirectory();
+        string path = dir.Write("a.txt", "same bytes");
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddHours(-1));
+        using var cache = CreateRooted(dir.Root, TimeProvider.System, o => o.ComputeContentHash = hashes);
+        var file = cache.CreateKey("p", "a.txt");
+        var first = await cache.ReadAsync(file);
+        var model = cache.CreateKey("p", "a.txt", "model");
+        await cache.GetOrAddAsync(model, (_, _) => ValueTask.FromResult("parsed"), new FileCacheEntryOptions { Size = 10, Dependencies = [file] });
+
+        // Touched: a new last-write time, the same bytes (a branch switch or a build rewriting an identical file).
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        await cache.SynchronizeAsync("p").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(hashes, cache.TryGet(file, out CachedFile? kept));
+        Assert.Equal(hashes, cache.TryGet(model, out string? _));
+        Assert.Equal(hashes ? 1 : 0, cache.GetStatistics().Invalidation!.UnchangedKept);
+        if (hashes)
+        {
+            // The entry now carries the file's new version (and the same bytes).
+            Assert.NotEqual(first.Version.LastWriteTimeUtc, kept!.Version.LastWriteTimeUtc);
+            Assert.Equal(first.Version.ContentHash, kept.Version.ContentHash);
+            Assert.Equal(first.Content.ToArray(), kept.Content.ToArray());
+        }
+
+        // New bytes: invalidated as always, dependants too.
+        File.WriteAllText(path, "other bytes");
+        await cache.SynchronizeAsync("p").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(cache.TryGet(file, out CachedFile? _));
+        Assert.False(cache.TryGet(model, out string? _));
+        Assert.Equal("other bytes"u8.ToArray(), (await cache.ReadAsync(file)).Content.ToArray());
+    }
+
+    [Fact]
+    public async Task Polling_WithContentHashes_KeepsAJustWrittenFileWhoseBytesDidNotChange()
+    {
+        using var dir = new TestDirectory();
+        dir.Write("a.txt", "one");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = CreateRooted(dir.Root, time, o =>
+        {
+            o.UsePolling = true;
+            o.PollingInterval = TimeSpan.FromSeconds(5);
+            o.ComputeContentHash = true;
+        });
+        var first = await cache.ReadAsync("p", "a.txt");
+
+        // Written a moment before it was read, so a poll cannot trust its length and time: it reads it again.
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(cache.TryGet("p", "a.txt", out CachedFile? _));
+        Assert.Equal(1, cache.GetStatistics().Invalidation!.UnchangedKept);
+
+        dir.Write("a.txt", "two!");
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(cache.TryGet("p", "a.txt", out CachedFile? _));
+        Assert.Equal(4, (await cache.ReadAsync("p", "a.txt")).Length);
+        Assert.NotEqual(first.Version.ContentHash, (await cache.ReadAsync("p", "a.txt")).Version.ContentHash);
+    }
+
     [Fact]
     public void ChangeStorm_CollapsesIntoOneDirectoryInvalidation()
     {
