@@ -174,8 +174,16 @@ internal sealed partial class DefaultFileCache
         string root = partition.Root!;
         string fullPath = Path.Join(root, key.Path);
         var (content, version) = await PhysicalFileReader.ReadAsync(fullPath, root, cancellationToken).ConfigureAwait(false);
+        if (AfterDiskRead is { } pause)
+        {
+            await pause(key).ConfigureAwait(false);
+        }
+
         return NewCachedFile(key, fullPath, content, version);
     }
+
+    /// <summary>Tests only: awaited after a miss has read its file and before the load completes (a slow read).</summary>
+    internal Func<FileKey, ValueTask>? AfterDiskRead { get; set; }
 
     /// <summary>The cached form of bytes just read from disk: the version (with its hash if enabled) and when.</summary>
     private CachedFile NewCachedFile(in FileKey key, string fullPath, byte[] content, FileVersion version)

@@ -31,6 +31,7 @@ public sealed class CoherenceTests(ITestOutputHelper output)
     /// </summary>
     private static readonly int OperationsPerWriter = 150 * (int.TryParse(Environment.GetEnvironmentVariable("FILECACHE_SOAK"), out int soak) && soak > 1 ? soak : 1);
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly DateTime BackdatedEpoch = DateTime.UtcNow.AddDays(-1);
 
     public static TheoryData<string> Modes => ["watch", "validate-on-read", "watch-and-validate-on-read", "polling"];
 
@@ -218,13 +219,13 @@ public sealed class CoherenceTests(ITestOutputHelper output)
                 {
                     case <= 2: // rewrite in place (truncate, then write)
                         Directory.CreateDirectory(dirPath);
-                        File.WriteAllBytes(Full(a), Content(++version, filler));
+                        WriteVersion(Full(a), ++version, filler, rng);
                         Volatile.Write(ref Truth[a], version);
                         break;
                     case 3 or 4: // atomic replace
                         Directory.CreateDirectory(dirPath);
                         string temp = Full(a) + ".tmp";
-                        File.WriteAllBytes(temp, Content(++version, filler));
+                        WriteVersion(temp, ++version, filler, rng);
                         File.Move(temp, Full(a), overwrite: true);
                         Volatile.Write(ref Truth[a], version);
                         break;
@@ -276,7 +277,7 @@ public sealed class CoherenceTests(ITestOutputHelper output)
                         Directory.CreateDirectory(dirPath);
                         foreach (int i in wholeDirectory)
                         {
-                            File.WriteAllBytes(Full(i), Content(++version, rng.Next(400)));
+                            WriteVersion(Full(i), ++version, rng.Next(400), rng);
                             Volatile.Write(ref Truth[i], version);
                         }
 
@@ -373,6 +374,20 @@ public sealed class CoherenceTests(ITestOutputHelper output)
             {
                 // The file kept changing while it was read (the cache refuses to cache such a read).
                 return null;
+            }
+        }
+
+        /// <summary>
+        /// Writes a version of a file. Half the writes then date the file back by a day (as <c>tar</c>, <c>rsync -t</c> or
+        /// <c>cp -p</c> do), each version to its own instant: such files are old enough for checks by length and
+        /// last-write time to trust them, so those checks are exercised too, not only the rereads of just-written files.
+        /// </summary>
+        private static void WriteVersion(string path, int version, int filler, Random rng)
+        {
+            File.WriteAllBytes(path, Content(version, filler));
+            if (rng.Next(2) == 0)
+            {
+                File.SetLastWriteTimeUtc(path, BackdatedEpoch.AddMilliseconds(version));
             }
         }
 

@@ -119,6 +119,41 @@ public sealed class ValidateOnReadTests
     }
 
     [Fact]
+    public async Task SlowDiskRead_OlderThanTheInterval_IsNotJoined_AndDoesNotCacheItsBytes()
+    {
+        using var dir = new TestDirectory();
+        string path = dir.Write("a.txt", "old");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = CreateRooted(dir.Root, time, o => { o.Mode = ValidationMode.ValidateOnRead; o.ValidationInterval = Interval; });
+        var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cache.AfterDiskRead = async _ =>
+        {
+            if (!release.Task.IsCompleted)
+            {
+                read.TrySetResult();
+                await release.Task;
+            }
+        };
+
+        // A miss reads "old", then is slow to finish; meanwhile the file changes and a full interval passes.
+        var slow = cache.ReadAsync("p", "a.txt").AsTask();
+        await read.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        File.WriteAllText(path, "new!");
+        time.Advance(Interval);
+
+        // A reader now must not join a read that may predate the change: it reads the disk itself.
+        var fresh = cache.ReadAsync("p", "a.txt").AsTask();
+        release.SetResult();
+        Assert.Equal("new!"u8.ToArray(), (await fresh.WaitAsync(TimeSpan.FromSeconds(30))).Content.ToArray());
+
+        // The slow read answers its own caller (who asked before the change) but its bytes are not cached.
+        Assert.Equal("old"u8.ToArray(), (await slow.WaitAsync(TimeSpan.FromSeconds(30))).Content.ToArray());
+        Assert.True(cache.TryGet("p", "a.txt", out CachedFile? cached));
+        Assert.Equal("new!"u8.ToArray(), cached!.Content.ToArray());
+    }
+
+    [Fact]
     public async Task SlowDerivedDataLoad_OlderThanTheInterval_IsStillJoined()
     {
         using var dir = new TestDirectory();
