@@ -234,7 +234,13 @@ internal sealed class ProjectWatcher : IDisposable
     public void Dispose()
     {
         _disposed = true;
-        Interlocked.Exchange(ref _watcher, null)?.Dispose();
+        lock (_restartGate)
+        {
+            // Under the restart gate: a restart or retry under way either sees _disposed or has set the watcher it
+            // started, which goes here.
+            Interlocked.Exchange(ref _watcher, null)?.Dispose();
+        }
+
         _debounceTimer?.Dispose();
         _pollTimer?.Dispose();
         _retryTimer?.Dispose();
