@@ -629,6 +629,8 @@ internal sealed partial class DefaultFileCache
             return false;
         }
 
+        // The re-read is trusted from when it started (like a load), and a project invalidation meanwhile refuses it.
+        var reread = new LoadOperation<CachedFile>(partition, key, Volatile.Read(ref partition.Generation)) { StartedAt = _inv.Clock.Now };
         CachedFile fresh;
         try
         {
@@ -648,15 +650,9 @@ internal sealed partial class DefaultFileCache
             return false;
         }
 
-        lock (_store.Lock)
-        {
-            if (partition.InFlight.TryRemove(key, out var load))
-            {
-                load.Fenced = true;
-            }
-        }
-
-        if (!Insert(partition, key, fresh, options: null, load: null, replacementCascades: false))
+        // Only in place of the entry compared: one invalidated or replaced meanwhile (a newer change, a reload) makes the
+        // caller invalidate after all. Loads of the key under way are fenced (one may have captured a write half done).
+        if (!Insert(partition, key, fresh, options: null, reread, expected: entry))
         {
             return false;
         }

@@ -207,7 +207,8 @@ internal sealed partial class DefaultFileCache
         }
     }
 
-    private bool Insert<T>(Partition partition, in FileKey key, T value, FileCacheEntryOptions? options, LoadOperation? load, bool replacementCascades = true)
+    // expected: when set, insert only in place of this very entry (still cached under the key), fencing the key's loads under way.
+    private bool Insert<T>(Partition partition, in FileKey key, T value, FileCacheEntryOptions? options, LoadOperation? load, CacheEntry? expected = null)
     {
         object? stored = value;
         if (_compressionThreshold is int threshold && value is CachedFile file
@@ -235,8 +236,22 @@ internal sealed partial class DefaultFileCache
         {
             // A value the caller sets in place of another is a change of that key: what was derived from the old
             // value (its dependants, and loads under way that depend on it) goes, as for an invalidation.
-            bool replacing = load is null && replacementCascades && partition.Map.ContainsKey(key);
-            inserted = !_disposed && _store.InsertLocked(entry, load, now, sink);
+            bool replacing = load is null && partition.Map.ContainsKey(key);
+            if (expected is not null)
+            {
+                // In place of one entry only: if it was invalidated or replaced meanwhile, the caller's view is out of date.
+                inserted = partition.Map.TryGetValue(key, out var current) && ReferenceEquals(current, expected);
+                if (inserted && partition.InFlight.TryRemove(key, out var running))
+                {
+                    running.Fenced = true;
+                }
+            }
+            else
+            {
+                inserted = true;
+            }
+
+            inserted = inserted && !_disposed && _store.InsertLocked(entry, load, now, sink);
             if (inserted && replacing)
             {
                 CascadeLocked(key, removed: false, sink);
