@@ -284,10 +284,7 @@ internal sealed partial class DefaultFileCache
             return false;
         }
 
-        if (partition.InFlight.TryRemove(key, out var load))
-        {
-            load.Fenced = true;
-        }
+        FenceLoadLocked(partition, key);
 
         if (!partition.Map.TryGetValue(key, out var entry))
         {

@@ -91,10 +91,7 @@ internal sealed partial class DefaultFileCache
         lock (_store.Lock)
         {
             // Fence first: a load of this key that started before now must not cache what it read.
-            if (partition.InFlight.TryRemove(key, out var load))
-            {
-                load.Fenced = true;
-            }
+            FenceLoadLocked(partition, key);
 
             removed = _store.RemoveLocked(partition, key, RemovalReason.Removed, sink);
             partition.Counters.Invalidations++;
@@ -237,21 +234,15 @@ internal sealed partial class DefaultFileCache
             // A value the caller sets in place of another is a change of that key: what was derived from the old
             // value (its dependants, and loads under way that depend on it) goes, as for an invalidation.
             bool replacing = load is null && partition.Map.ContainsKey(key);
-            if (expected is not null)
+
+            // In place of one entry only: if it was invalidated or replaced meanwhile, the caller's view is out of date.
+            bool inPlace = expected is null || (partition.Map.TryGetValue(key, out var current) && ReferenceEquals(current, expected));
+            if (expected is not null && inPlace)
             {
-                // In place of one entry only: if it was invalidated or replaced meanwhile, the caller's view is out of date.
-                inserted = partition.Map.TryGetValue(key, out var current) && ReferenceEquals(current, expected);
-                if (inserted && partition.InFlight.TryRemove(key, out var running))
-                {
-                    running.Fenced = true;
-                }
-            }
-            else
-            {
-                inserted = true;
+                FenceLoadLocked(partition, key);
             }
 
-            inserted = inserted && !_disposed && _store.InsertLocked(entry, load, now, sink);
+            inserted = inPlace && !_disposed && _store.InsertLocked(entry, load, now, sink);
             if (inserted && replacing)
             {
                 CascadeLocked(key, removed: false, sink);
@@ -260,6 +251,15 @@ internal sealed partial class DefaultFileCache
 
         Raise(sink);
         return inserted;
+    }
+
+    /// <summary>Fences the load of <paramref name="key"/> under way, if any: its result is not cached, and the next reader starts afresh. Caller holds the store lock.</summary>
+    private static void FenceLoadLocked(Partition partition, in FileKey key)
+    {
+        if (partition.InFlight.TryRemove(key, out var load))
+        {
+            load.Fenced = true;
+        }
     }
 
     private static void ValidateEntryOptions<T>(FileCacheEntryOptions? options)

@@ -157,17 +157,8 @@ public sealed class WatcherTests
     public async Task WatcherThatCannotStart_FallsBackToPolling_WhichFindsChanges()
     {
         using var dir = new TestDirectory();
-        dir.Write("a.txt", "one");
-        dir.Write("b.txt", "bb");
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = new FileCacheOptions();
-        options.Invalidation.PollingInterval = TimeSpan.FromSeconds(5);
-        using var cache = new FileCache.Storage.DefaultFileCache(options, time);
-        cache.InvalidationState.WatcherFactory = _ => throw new IOException("The configured user limit (128) on the number of inotify instances has been reached.");
-        cache.AddProject(new FileCacheProjectOptions { Name = "p", RootPath = dir.Root });
-        File.SetLastWriteTimeUtc(Path.Combine(dir.Root, "b.txt"), DateTime.UtcNow.AddHours(-1));
-        await cache.ReadAsync("p", "a.txt");
-        await cache.ReadAsync("p", "b.txt");
+        using var cache = await CreateAtTheWatchLimit(dir, time, o => o.PollingInterval = TimeSpan.FromSeconds(5), () => true);
 
         Assert.True(cache.WatcherFor("p")!.IsPolling);
         Assert.Equal(1, cache.GetStatistics().Invalidation!.PollingFallbacks);
@@ -184,21 +175,17 @@ public sealed class WatcherTests
     public async Task PollingFallback_WatchesAgainOnceAWatcherCanStart_AfterOneLastPoll()
     {
         using var dir = new TestDirectory();
-        dir.Write("a.txt", "one");
-        dir.Write("b.txt", "bb");
-        File.SetLastWriteTimeUtc(Path.Combine(dir.Root, "b.txt"), DateTime.UtcNow.AddHours(-1));
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = new FileCacheOptions();
-        options.Invalidation.PollingInterval = TimeSpan.FromHours(1);
-        options.Invalidation.WatcherRetryInterval = TimeSpan.FromMinutes(1);
-        using var cache = new FileCache.Storage.DefaultFileCache(options, time);
         bool limitReached = true;
-        cache.InvalidationState.WatcherFactory = root => limitReached
-            ? throw new IOException("The configured user limit (128) on the number of inotify instances has been reached.")
-            : new FileSystemWatcher(root);
-        cache.AddProject(new FileCacheProjectOptions { Name = "p", RootPath = dir.Root });
-        await cache.ReadAsync("p", "a.txt");
-        await cache.ReadAsync("p", "b.txt");
+        using var cache = await CreateAtTheWatchLimit(
+            dir,
+            time,
+            o =>
+            {
+                o.PollingInterval = TimeSpan.FromHours(1);
+                o.WatcherRetryInterval = TimeSpan.FromMinutes(1);
+            },
+            () => limitReached);
         var watcher = cache.WatcherFor("p")!;
         Assert.True(watcher.IsPolling);
 
@@ -314,6 +301,27 @@ public sealed class WatcherTests
         Assert.False(Has(cache, lone));
         Assert.True(Has(cache, untouched));
         Assert.Equal(1, cache.GetStatistics().Total.Entries);
+    }
+
+    /// <summary>
+    /// A cache whose watchers cannot start while <paramref name="limitReached"/> says so (the OS watch limit), with
+    /// project "p" on <paramref name="dir"/> holding a.txt (just written) and b.txt (written an hour ago), both cached.
+    /// </summary>
+    private static async Task<FileCache.Storage.DefaultFileCache> CreateAtTheWatchLimit(TestDirectory dir, FakeTimeProvider time, Action<InvalidationOptions> configure, Func<bool> limitReached)
+    {
+        dir.Write("a.txt", "one");
+        dir.Write("b.txt", "bb");
+        File.SetLastWriteTimeUtc(Path.Combine(dir.Root, "b.txt"), DateTime.UtcNow.AddHours(-1));
+        var options = new FileCacheOptions();
+        configure(options.Invalidation);
+        var cache = new FileCache.Storage.DefaultFileCache(options, time);
+        cache.InvalidationState.WatcherFactory = root => limitReached()
+            ? throw new IOException("The configured user limit (128) on the number of inotify instances has been reached.")
+            : new FileSystemWatcher(root);
+        cache.AddProject(new FileCacheProjectOptions { Name = "p", RootPath = dir.Root });
+        await cache.ReadAsync("p", "a.txt");
+        await cache.ReadAsync("p", "b.txt");
+        return cache;
     }
 
     private sealed class RecordingHook(List<InvalidationRequest> requests) : IInvalidationHook
