@@ -9,28 +9,32 @@ namespace FileCache.Compression;
 internal sealed class CompressedFile
 {
     private readonly FileKey _key;
-    private readonly FileVersion _version;
-    private readonly DateTimeOffset _readAt;
-    private readonly bool _racy;
+    private readonly Storage.FileFacts _facts;
 
     private CompressedFile(CachedFile file, byte[] block)
     {
         _key = file.Key;
-        FullPath = file.FullPath;
-        _version = file.Version;
-        _readAt = file.ReadAt;
-        _racy = file.WrittenJustBeforeRead;
+        _pathBase = file.PathSource.PathBase;
+        _facts = file.Facts;
         Block = block;
         Length = file.Length;
     }
 
-    public string FullPath { get; }
+    private readonly string _pathBase;
+
+    private bool JoinsRoot => _facts.JoinRoot;
+
+    /// <summary>Gets the absolute path the bytes were read from (joined on demand, as <see cref="CachedFile.FullPath"/>).</summary>
+    public string FullPath => JoinsRoot ? CachedFile.JoinPath(_pathBase, _key.Path) : _pathBase;
+
+    /// <summary>Heap bytes of a full path this block holds besides the key's.</summary>
+    public long OwnPathBytes => JoinsRoot ? 0 : (22 + (2L * _pathBase.Length) + 7) & ~7L;
 
     /// <summary>Gets the version of the file when its bytes were read.</summary>
-    public FileVersion Version => _version;
+    public FileVersion Version => _facts.Version;
 
     /// <summary>Gets when the bytes were read.</summary>
-    public DateTimeOffset ReadAt => _readAt;
+    public DateTimeOffset ReadAt => _facts.ReadAt;
 
     /// <summary>
     /// The disk metadata of an entry's value when it holds a file's bytes, plain or compressed (for coherence
@@ -44,7 +48,7 @@ internal sealed class CompressedFile
                 (fullPath, version, writtenJustBeforeRead) = (file.FullPath, file.Version, file.WrittenJustBeforeRead);
                 return true;
             case CompressedFile compressed:
-                (fullPath, version, writtenJustBeforeRead) = (compressed.FullPath, compressed._version, compressed._racy);
+                (fullPath, version, writtenJustBeforeRead) = (compressed.FullPath, compressed._facts.Version, compressed._facts.Racy);
                 return true;
             default:
                 (fullPath, version, writtenJustBeforeRead) = (string.Empty, default, false);
@@ -103,6 +107,6 @@ internal sealed class CompressedFile
     {
         byte[] content = GC.AllocateUninitializedArray<byte>(Length);
         DecodeTo(content);
-        return new CachedFile(_key, FullPath, content, _version, _readAt) { WrittenJustBeforeRead = _racy };
+        return new CachedFile(_key, _pathBase, content, _facts);
     }
 }

@@ -146,7 +146,7 @@ internal sealed partial class DefaultFileCache
 
         if (entry.SlidingTicks != 0)
         {
-            Volatile.Write(ref entry.LastAccess, now);
+            Volatile.Write(ref entry.Expiry!.LastAccess, now);
         }
 
         return true;
@@ -179,14 +179,14 @@ internal sealed partial class DefaultFileCache
             await pause(key).ConfigureAwait(false);
         }
 
-        return NewCachedFile(key, fullPath, content, version);
+        return NewCachedFile(key, root, content, version);
     }
 
     /// <summary>Tests only: awaited after a miss has read its file and before the load completes (a slow read).</summary>
     internal Func<FileKey, ValueTask>? AfterDiskRead { get; set; }
 
     /// <summary>The cached form of bytes just read from disk: the version (with its hash if enabled) and when.</summary>
-    private CachedFile NewCachedFile(in FileKey key, string fullPath, byte[] content, FileVersion version)
+    private CachedFile NewCachedFile(in FileKey key, string root, byte[] content, FileVersion version)
     {
         if (_inv.ComputeContentHash)
         {
@@ -195,6 +195,6 @@ internal sealed partial class DefaultFileCache
 
         // ReadAt follows the cache's TimeProvider (a test's fake clock moves it); whether the file was written within
         // the timestamp resolution of this read is judged by the clock the file system stamps with.
-        return new CachedFile(key, fullPath, content, version, _time.GetUtcNow()) { WrittenJustBeforeRead = FileStat.IsRacy(version, DateTimeOffset.UtcNow) };
+        return new CachedFile(key, root, content, version, _time.GetUtcNow(), FileStat.IsRacy(version, DateTimeOffset.UtcNow));
     }
 }

@@ -14,6 +14,7 @@ internal sealed class Partition
         IgnoreCase = options.IgnoreCase;
         Quota = options.MaxBytes ?? long.MaxValue;
         Paths = new Invalidation.PathIndex(options.IgnoreCase);
+        Map = new EntryMap(options.IgnoreCase);
     }
 
     public string Name { get; }
@@ -27,7 +28,7 @@ internal sealed class Partition
 
     public long Quota { get; }
 
-    public ConcurrentDictionary<FileKey, CacheEntry> Map { get; } = new();
+    public EntryMap Map { get; }
 
     public ConcurrentDictionary<FileKey, LoadOperation> InFlight { get; } = new();
 

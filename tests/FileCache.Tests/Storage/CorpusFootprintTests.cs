@@ -33,18 +33,24 @@ public class CorpusFootprintTests(ITestOutputHelper output)
 
         // A first fill warms everything that is not per entry: JIT, static caches, and the shared array pool that
         // lends the LZ4 scratch buffers (its retention is the hardening issue's; it is in both readings here).
+        // Loads complete on thread-pool threads, and the pool's per-thread buffers differ from one fill to the next,
+        // so the least of three fills is the one the pool's growth did not pollute.
         await FillAsync(corpus, threshold, keep: false);
-        await FillAsync(corpus, threshold, keep: false);
+        long retained = long.MaxValue;
+        long reported = 0;
+        long entries = 0;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long before = GC.GetTotalMemory(forceFullCollection: true);
+            var cache = await FillAsync(corpus, threshold, keep: true);
+            long after = GC.GetTotalMemory(forceFullCollection: true);
+            reported = cache!.GetStatistics().Total.Bytes;
+            entries = cache.GetStatistics().Total.Entries;
+            GC.KeepAlive(cache);
+            cache.Dispose();
+            retained = Math.Min(retained, after - before);
+        }
 
-        long before = GC.GetTotalMemory(forceFullCollection: true);
-        var cache = await FillAsync(corpus, threshold, keep: true);
-        long after = GC.GetTotalMemory(forceFullCollection: true);
-        long reported = cache!.GetStatistics().Total.Bytes;
-        long entries = cache.GetStatistics().Total.Entries;
-        GC.KeepAlive(cache);
-        cache.Dispose();
-
-        long retained = after - before;
         long payload = corpus.StoredPayload(threshold);
         double retainedPerReported = retained / (double)reported;
         double overheadRetained = (retained - payload) / (double)entries;
@@ -146,7 +152,10 @@ public class CorpusFootprintTests(ITestOutputHelper output)
 
                 if (dotnet is not null && Directory.Exists(Path.Combine(dotnet, "sdk")))
                 {
-                    corpus.Add($"sdk{copy}", dotnet, Path.Combine(dotnet, "sdk"));
+                    foreach (string sdk in Directory.EnumerateDirectories(Path.Combine(dotnet, "sdk")).Order(StringComparer.Ordinal))
+                    {
+                        corpus.Add($"sdk{copy}-{Path.GetFileName(sdk)}", sdk, sdk);
+                    }
                 }
             }
 
