@@ -233,6 +233,8 @@ public class HitBenchmarks
             var length = string.Equals(Environment.GetEnvironmentVariable("FILECACHE_BENCH_JOB"), "short", StringComparison.OrdinalIgnoreCase)
                 ? Job.ShortRun
                 : Job.MediumRun;
+            // Two cores shared with other builds: the default two-minute build timeout is not always enough.
+            WithBuildTimeout(TimeSpan.FromMinutes(10));
             AddJob(length.WithId("native"));
             AddJob(length.WithId("AVX2-only").WithEnvironmentVariables(
                 new EnvironmentVariable("DOTNET_EnableAVX512F", "0"),

@@ -93,7 +93,7 @@ internal sealed partial class DefaultFileCache
                         entry.Hits++;
                     }
 
-                    long hits = partition.Counters.Hits.Increment();
+                    long hits = partition.Hits.Increment();
                     if (HitSampling.Scramble(hits) < _hitSampleThreshold)
                     {
                         SampleHit(partition, entry, hits);

@@ -15,6 +15,7 @@ internal sealed class Partition
         Quota = options.MaxBytes ?? long.MaxValue;
         Paths = new Invalidation.PathIndex(options.IgnoreCase);
         Map = new EntryMap(options.IgnoreCase);
+        Hits = Counters.Hits;
     }
 
     public string Name { get; }
@@ -39,6 +40,9 @@ internal sealed class Partition
     public CacheEntry ListHead { get; } = new();
 
     public readonly PartitionCounters Counters = new();
+
+    /// <summary>The cells of <see cref="PartitionCounters.Hits"/>, one load closer to a hit (the same array).</summary>
+    public readonly StripedCounter Hits;
 
     /// <summary>Sampled hits for the hot-key statistics; null when statistics are off.</summary>
     public HitSamples? Samples;
