@@ -99,9 +99,6 @@ internal sealed partial class DefaultFileCache : IFileCache
         }
     }
 
-    /// <summary>Gets the store (for tests and the hit-rate simulator).</summary>
-    internal EntryStore Store => _store;
-
     /// <inheritdoc/>
     public void AddProject(FileCacheProjectOptions project)
     {
@@ -305,39 +302,6 @@ internal sealed partial class DefaultFileCache : IFileCache
             }
         }
     }
-
-    /// <summary>
-    /// Recounts the store from scratch under the lock (for tests): per partition, what the dictionary holds,
-    /// what its list holds, and the counters, which must all agree.
-    /// </summary>
-    internal IReadOnlyList<(string Project, long MapCount, long MapBytes, long ListCount, long CountedEntries, long CountedBytes)> Recount()
-    {
-        var result = new List<(string, long, long, long, long, long)>();
-        lock (_store.Lock)
-        {
-            foreach (var partition in _partitions.All)
-            {
-                long mapBytes = 0;
-                foreach (var pair in partition.Map)
-                {
-                    mapBytes += pair.Value.Size;
-                }
-
-                long listCount = 0;
-                for (var entry = partition.ListHead.PartNext; entry != partition.ListHead; entry = entry.PartNext)
-                {
-                    listCount++;
-                }
-
-                result.Add((partition.Name, partition.Map.Count, mapBytes, listCount, partition.Count, partition.Bytes));
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>The keys with a load under way in a project (for tests).</summary>
-    internal ICollection<FileKey> InFlightFor(string project) => GetPartition(project).InFlight.Keys;
 
     /// <summary>The registered project's partition; throws <see cref="ArgumentException"/> naming <c>project</c> otherwise.</summary>
     internal Partition GetPartition(string project)
