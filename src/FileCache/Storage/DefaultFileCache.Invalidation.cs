@@ -6,27 +6,89 @@ using FileCache.Sources;
 namespace FileCache.Storage;
 
 /// <summary>
-/// Invalidation: the one entry point (<see cref="Invalidate"/>), strategies, hooks, cascades, load fences, soft
-/// invalidation with background refresh, checks on read, and the watcher's batches. See <c>Internal/readme.md</c>.
+/// Invalidation: the public entry points (<see cref="InvalidateAsync"/>, <see cref="Invalidate"/>, <c>Remove</c>,
+/// <see cref="InvalidateProject"/>, <see cref="Clear"/>; <see cref="RemoveProject"/> in the main file) and the one core
+/// path they all take, with strategies, hooks, cascades, load fences and sequence numbers. See <c>Internal/readme.md</c>.
 /// </summary>
 internal sealed partial class DefaultFileCache
 {
     /// <inheritdoc/>
+    /// <remarks>
+    /// Synchronous and cannot deadlock: the local path runs on the caller's thread to the end, takes only the store
+    /// lock (never while running a hook) and never waits for a task, a timer or another thread.
+    /// </remarks>
     public InvalidationResult Invalidate(InvalidationRequest request)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(request);
-        Partition? partition = null;
-        if (request.Project is not null)
+        return InvalidateCore(request, FindTarget(request));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<InvalidationResult> InvalidateAsync(InvalidationRequest request, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(request);
+        var target = FindTarget(request);
+
+        // Cancellation is honoured until the request is applied; once applied it is reported, never undone.
+        return cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<InvalidationResult>(cancellationToken)
+            : new ValueTask<InvalidationResult>(InvalidateCore(request, target));
+    }
+
+    /// <inheritdoc/>
+    public bool Remove(in FileKey key)
+    {
+        ThrowIfDisposed();
+        return RemoveCore(GetPartition(key, nameof(key)), key);
+    }
+
+    /// <inheritdoc/>
+    public bool Remove(string project, string path)
+    {
+        ThrowIfDisposed();
+        var partition = GetPartition(project);
+        string normalized = PathNormalizer.Normalize(path, partition.Root, partition.IgnoreCase, nameof(path));
+        return RemoveCore(partition, new FileKey(partition.Name, partition.NameHash, normalized, null, partition.IgnoreCase));
+    }
+
+    /// <inheritdoc/>
+    public int InvalidateProject(string project)
+    {
+        ThrowIfDisposed();
+        var partition = GetPartition(project);
+        return InvalidateCore(InvalidationRequest.ForProject(partition.Name), partition).Invalidated;
+    }
+
+    /// <inheritdoc/>
+    public void Clear()
+    {
+        ThrowIfDisposed();
+        InvalidateCore(InvalidationRequest.ForAll().As(RemovalReason.Removed, "clear"), null);
+    }
+
+    private bool RemoveCore(Partition partition, in FileKey key)
+    {
+        InvalidateCore(InvalidationRequest.ForKey(key).As(RemovalReason.Removed, telemetryName: null), partition, removeProject: false, out bool removed);
+        return removed;
+    }
+
+    /// <summary>The partition a request applies to (null for one that spans projects); throws for an unknown project.</summary>
+    private Partition? FindTarget(InvalidationRequest request)
+    {
+        if (request.Project is null)
         {
-            partition = _partitions.Find(request.Project, Partition.HashName(request.Project));
-            if (partition is null)
-            {
-                Throw.UnknownProject(request.Project, nameof(request));
-            }
+            return null;
         }
 
-        return InvalidateCore(request, partition);
+        var partition = _partitions.Find(request.Project, Partition.HashName(request.Project));
+        if (partition is null)
+        {
+            Throw.UnknownProject(request.Project, nameof(request));
+        }
+
+        return partition;
     }
 
     /// <inheritdoc/>
@@ -60,6 +122,7 @@ internal sealed partial class DefaultFileCache
             InvalidationKind.Project => "project",
             InvalidationKind.Tag => "tag",
             InvalidationKind.OlderThan => "older_than",
+            InvalidationKind.All => "all",
             _ => "custom",
         },
         InvalidationCause.Watcher => "watcher",
@@ -70,8 +133,20 @@ internal sealed partial class DefaultFileCache
         _ => "overflow",
     };
 
-    internal InvalidationResult InvalidateCore(InvalidationRequest request, Partition? partition)
+    /// <summary>The one invalidation path (see <c>Internal/readme.md</c>); <paramref name="partition"/> is the request's project, if it names one.</summary>
+    internal InvalidationResult InvalidateCore(InvalidationRequest request, Partition? partition, bool removeProject = false) =>
+        InvalidateCore(request, partition, removeProject, out _);
+
+    /// <summary>
+    /// The one invalidation path: every public removal, the watcher's and the poller's batches, version mismatches
+    /// and soft invalidations end here. Expands the request, lets the hooks veto it or add keys, then under the store
+    /// lock stamps it with the next sequence number, invalidates the keys and their dependants in every project, and
+    /// fences the loads under way that it covers. <paramref name="removeProject"/>: <paramref name="partition"/> has
+    /// left the table and goes with all its entries. <paramref name="targetRemoved"/>: a key request's own key was removed.
+    /// </summary>
+    private InvalidationResult InvalidateCore(InvalidationRequest request, Partition? partition, bool removeProject, out bool targetRemoved)
     {
+        targetRemoved = false;
         if (request.Kind == InvalidationKind.Directory && request.Path!.Length > 0 && partition is not null)
         {
             string normalized = PathNormalizer.Normalize(request.Path, partition.Root, partition.IgnoreCase, nameof(request));
@@ -82,91 +157,61 @@ internal sealed partial class DefaultFileCache
             }
         }
 
-        IInvalidationStrategy? strategy = null;
-        foreach (var candidate in _inv.Strategies)
-        {
-            if (candidate.CanExpand(request))
-            {
-                strategy = candidate;
-                break;
-            }
-        }
-
-        if (strategy is null)
-        {
-            Throw.Argument($"No registered IInvalidationStrategy expands the request ({request}).", nameof(request));
-        }
-
+        var strategy = FindStrategy(request);
         var counters = _inv.Counters;
         Interlocked.Increment(ref counters.Requests);
-        var telemetry = _observer.StartInvalidation(TelemetryCause(request), partition?.Name, fanOut: request.Kind != InvalidationKind.Key);
-        var scope = new Scope(this);
-        InvalidatingContext? context = null;
-        if (_inv.Hooks.Length > 0)
+        var telemetry = _observer.StartInvalidation(request.TelemetryName ?? TelemetryCause(request), partition?.Name, fanOut: request.Kind != InvalidationKind.Key);
+        var scope = new Scope(this, partition);
+        var context = _inv.Hooks.Length > 0 ? RunHooksBefore(request, strategy, scope) : null;
+        if (context?.VetoReason is { } reason)
         {
-            var planned = new List<FileKey>();
-            strategy.Expand(request, scope, planned);
-            context = new InvalidatingContext(request, planned);
-            foreach (var hook in _inv.Hooks)
-            {
-                try
-                {
-                    hook.OnInvalidating(context);
-                }
-#pragma warning disable CA1031 // A hook is isolated: its failure is counted and logged, and the invalidation goes on.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    Interlocked.Increment(ref counters.HookFailures);
-                    InvalidationLog.HookFailed(_inv.Logger, ex, hook.GetType().Name, "before", request);
-                }
-            }
-
-            if (context.RefusedVetoes > 0)
-            {
-                Interlocked.Add(ref counters.Vetoes, context.RefusedVetoes);
-            }
-
-            if (context.VetoReason is { } reason)
-            {
-                Interlocked.Increment(ref counters.Vetoes);
-                _observer.EndInvalidation(telemetry, 0);
-                return new InvalidationResult(0, true, reason);
-            }
+            Interlocked.Increment(ref counters.Vetoes);
+            _observer.EndInvalidation(telemetry, 0);
+            return new InvalidationResult(0, true, reason, 0);
         }
 
         var invalidated = new List<FileKey>();
+        int leftovers = 0;
+        long sequence;
         var sink = NewSink();
         lock (_store.Lock)
         {
             // Expand again under the lock: an entry inserted after the hooks' preview is still caught.
             var keys = new List<FileKey>();
             strategy.Expand(request, scope, keys);
-            if (partition is not null)
+            sequence = counters.Sequence + 1;
+            Volatile.Write(ref counters.Sequence, sequence);
+            bool whole = !request.IsSoft && request.Kind is InvalidationKind.Project or InvalidationKind.All;
+            foreach (var affected in partition is null ? (request.Kind == InvalidationKind.All ? _partitions.All : []) : [partition])
             {
-                partition.Counters.Invalidations++;
-                if (request.Kind == InvalidationKind.Project && !request.IsSoft)
+                affected.Counters.Invalidations++;
+                if (whole)
                 {
                     // Loads of the project that started before now compare generations at insert time.
-                    partition.Generation++;
+                    affected.Generation++;
                 }
             }
 
-            var work = new Queue<(FileKey Key, InvalidationCause Cause)>(keys.Count);
+            if (removeProject)
+            {
+                partition!.Removed = true;
+            }
+
+            var work = new Queue<(FileKey Key, InvalidationCause Cause, RemovalReason Reason)>(keys.Count);
             foreach (var key in keys)
             {
-                work.Enqueue((key, request.Cause));
+                work.Enqueue((key, request.Cause, request.Reason));
             }
 
             if (context is not null)
             {
                 foreach (var key in context.Added)
                 {
-                    work.Enqueue((key, InvalidationCause.Hook));
+                    work.Enqueue((key, InvalidationCause.Hook, RemovalReason.Invalidated));
                 }
             }
 
-            // Breadth-first over the dependants; the visited set makes cycles terminate.
+            // Breadth-first over the dependants, in any project; the visited set makes cycles terminate.
             var visited = new HashSet<FileKey>();
             var dependants = new List<CacheEntry>();
             while (work.TryDequeue(out var item))
@@ -176,50 +221,108 @@ internal sealed partial class DefaultFileCache
                     continue;
                 }
 
-                if (InvalidateKeyLocked(item.Key, item.Cause, request.IsSoft, sink))
+                if (InvalidateKeyLocked(item.Key, item.Cause, request.IsSoft, item.Reason, partition, sink))
                 {
                     invalidated.Add(item.Key);
+                    targetRemoved |= request.Kind == InvalidationKind.Key && item.Key == request.Key;
                 }
 
                 dependants.Clear();
                 _store.Index.CollectDependants(item.Key, dependants);
                 foreach (var dependant in dependants)
                 {
-                    work.Enqueue((dependant.Key, InvalidationCause.Cascade));
+                    work.Enqueue((dependant.Key, InvalidationCause.Cascade, RemovalReason.Invalidated));
                 }
             }
 
             FenceLoadsLocked(request, strategy, partition, visited);
+            if (removeProject)
+            {
+                // The partition has left the table, so the fence above did not see it; nothing of it stays.
+                foreach (var load in partition!.InFlight)
+                {
+                    load.Value.Fenced = true;
+                }
+
+                partition.InFlight.Clear();
+                leftovers = _store.RemoveAllLocked(partition, request.Reason, sink);
+            }
         }
 
-        _observer.EndInvalidation(telemetry, invalidated.Count);
+        _observer.EndInvalidation(telemetry, invalidated.Count + leftovers);
         Raise(sink);
+        RunHooksAfter(request, invalidated);
+        return new InvalidationResult(invalidated.Count + leftovers, false, null, sequence);
+    }
+
+    private IInvalidationStrategy FindStrategy(InvalidationRequest request)
+    {
+        foreach (var candidate in _inv.Strategies)
+        {
+            if (candidate.CanExpand(request))
+            {
+                return candidate;
+            }
+        }
+
+        Throw.Argument($"No registered IInvalidationStrategy expands the request ({request}).", nameof(request));
+        return null!;
+    }
+
+    /// <summary>Runs the hooks' "before" calls on a preview of the keys (outside the store lock): they may add keys or veto.</summary>
+    private InvalidatingContext RunHooksBefore(InvalidationRequest request, IInvalidationStrategy strategy, Scope scope)
+    {
+        var planned = new List<FileKey>();
+        strategy.Expand(request, scope, planned);
+        var context = new InvalidatingContext(request, planned);
+        foreach (var hook in _inv.Hooks)
+        {
+            try
+            {
+                hook.OnInvalidating(context);
+            }
+#pragma warning disable CA1031 // A hook is isolated: its failure is counted and logged, and the invalidation goes on.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref _inv.Counters.HookFailures);
+                InvalidationLog.HookFailed(_inv.Logger, ex, hook.GetType().Name, "before", request);
+            }
+        }
+
+        if (context.RefusedVetoes > 0)
+        {
+            Interlocked.Add(ref _inv.Counters.Vetoes, context.RefusedVetoes);
+        }
+
+        return context;
+    }
+
+    /// <summary>Runs the hooks' "after" calls with the keys invalidated (outside the store lock).</summary>
+    private void RunHooksAfter(InvalidationRequest request, List<FileKey> invalidated)
+    {
         foreach (var hook in _inv.Hooks)
         {
             try
             {
                 hook.OnInvalidated(request, invalidated);
             }
-#pragma warning disable CA1031 // See above.
+#pragma warning disable CA1031 // See RunHooksBefore.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Interlocked.Increment(ref counters.HookFailures);
+                Interlocked.Increment(ref _inv.Counters.HookFailures);
                 InvalidationLog.HookFailed(_inv.Logger, ex, hook.GetType().Name, "after", request);
             }
         }
-
-        return new InvalidationResult(invalidated.Count, false, null);
     }
 
-    /// <summary>After <c>Remove</c> of a key: its dependants go too (transitively; cycles terminate). Caller holds the store lock.</summary>
-    private void CascadeLocked(in FileKey key, bool removed, RemovalSink sink)
+    /// <summary>
+    /// After <c>Set</c> replaced the value of <paramref name="key"/>: its dependants go (transitively, in any project;
+    /// cycles terminate), and loads under way that depend on any of them are fenced. Caller holds the store lock.
+    /// </summary>
+    private void CascadeLocked(in FileKey key, RemovalSink sink)
     {
-        if (removed)
-        {
-            _inv.Counters.Count(InvalidationCause.Explicit);
-        }
-
         var visited = new HashSet<FileKey> { key };
         var work = new Queue<FileKey>();
         var dependants = new List<CacheEntry>();
@@ -241,7 +344,7 @@ internal sealed partial class DefaultFileCache
                 break;
             }
 
-            InvalidateKeyLocked(current, InvalidationCause.Cascade, soft: false, sink);
+            InvalidateKeyLocked(current, InvalidationCause.Cascade, soft: false, RemovalReason.Invalidated, target: null, sink);
         }
 
         foreach (var partition in _partitions.All)
@@ -258,9 +361,10 @@ internal sealed partial class DefaultFileCache
     }
 
     /// <summary>Invalidates one key: fences its load under way, then removes its entry or marks it stale. Caller holds the store lock.</summary>
-    private bool InvalidateKeyLocked(in FileKey key, InvalidationCause cause, bool soft, RemovalSink sink)
+    private bool InvalidateKeyLocked(in FileKey key, InvalidationCause cause, bool soft, RemovalReason reason, Partition? target, RemovalSink sink)
     {
-        var partition = _partitions.Find(key.Project, key.ProjectHash);
+        // The request's own partition first: a project being removed has already left the table.
+        var partition = target is not null && string.Equals(target.Name, key.Project, StringComparison.Ordinal) ? target : _partitions.Find(key.Project, key.ProjectHash);
         if (partition is null)
         {
             return false;
@@ -273,7 +377,7 @@ internal sealed partial class DefaultFileCache
             return false;
         }
 
-        if (!(soft && TryMarkStaleLocked(entry)) && !_store.RemoveEntryLocked(entry, RemovalReason.Invalidated, sink))
+        if (!(soft && TryMarkStaleLocked(entry)) && !_store.RemoveEntryLocked(entry, reason, sink))
         {
             return false;
         }
@@ -299,9 +403,7 @@ internal sealed partial class DefaultFileCache
             foreach (var pair in partition.InFlight)
             {
                 var load = pair.Value;
-                bool fence = inScope && (request.Kind == InvalidationKind.Tag
-                    ? load.Options?.Tags?.Contains(request.Tag!) == true
-                    : strategy.Matches(request, load.Key));
+                bool fence = inScope && strategy.Matches(request, load.Key, load.Options?.Tags);
                 if (!fence && load.Options?.Dependencies is { } dependencies)
                 {
                     foreach (var dependency in dependencies)

@@ -11,14 +11,17 @@ namespace FileCache.Storage;
 internal sealed partial class DefaultFileCache
 {
     /// <summary>The <see cref="IInvalidationScope"/> strategies see: snapshots taken under the store lock (re-entrant).</summary>
-    private sealed class Scope(DefaultFileCache cache) : IInvalidationScope
+    private sealed class Scope(DefaultFileCache cache, Partition? target) : IInvalidationScope
     {
+        public IReadOnlyList<string> Projects => Array.ConvertAll(cache._partitions.All, p => p.Name);
+
         public IReadOnlyList<FileKey> KeysUnder(string project, string directory)
         {
             ArgumentNullException.ThrowIfNull(project);
             ArgumentNullException.ThrowIfNull(directory);
             var keys = new List<FileKey>();
-            var partition = cache._partitions.Find(project, Partition.HashName(project));
+            // The request's own partition first: a project being removed has already left the table.
+            var partition = target is not null && string.Equals(target.Name, project, StringComparison.Ordinal) ? target : cache._partitions.Find(project, Partition.HashName(project));
             if (partition is null)
             {
                 return keys;

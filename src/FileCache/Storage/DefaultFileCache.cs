@@ -143,7 +143,11 @@ internal sealed partial class DefaultFileCache : IFileCache
         }
 
         StopWatching(partition);
-        InvalidatePartition(partition, RemovalReason.Invalidated, removeProject: true, "project_removed");
+
+        // Through the one invalidation path (hooks, which cannot veto it, cascades to other projects, fences), with
+        // the partition out of the table so nothing new reaches it.
+        var request = Invalidation.InvalidationRequest.ForProject(partition.Name).As(RemovalReason.Invalidated, "project_removed", deletion: true);
+        InvalidateCore(request, partition, removeProject: true);
         _observer.HotKeys.Forget(partition.Name);
         _observer.Metrics.Retire(partition);
         return true;
@@ -172,7 +176,7 @@ internal sealed partial class DefaultFileCache : IFileCache
             total += counters;
         }
 
-        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot() };
+        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot(), Memory = MemoryStatus() };
     }
 
     /// <summary>
@@ -200,10 +204,9 @@ internal sealed partial class DefaultFileCache : IFileCache
     /// <inheritdoc/>
     public event EventHandler<FileCacheMemoryAlertEventArgs>? MemoryAlert;
 
-    /// <inheritdoc/>
-    public FileCacheMemoryStatus GetMemoryStatus()
+    /// <summary>The memory status, folded into <see cref="GetStatistics"/>.</summary>
+    private FileCacheMemoryStatus MemoryStatus()
     {
-        ThrowIfDisposed();
         lock (_pressure)
         {
             return new FileCacheMemoryStatus(_store.Budget, _store.EffectiveBudget, _pressure.LastRatio, _pressure.AlertsRaised);
