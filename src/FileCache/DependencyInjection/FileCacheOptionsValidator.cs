@@ -94,6 +94,12 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
             {
                 yield return $"{field}.RootPath '{project.RootPath}' is not an existing directory.";
             }
+            else if (project.IgnoreCase && Sources.FileSystemCase.IsCaseSensitive(project.RootPath))
+            {
+                // Keys that ignore case over names that do not: 'a.txt' and 'A.TXT' are two files there, and one key for
+                // both would serve whichever was cached first for either (and hit for a name that does not exist).
+                yield return $"{field}.IgnoreCase is set, but RootPath '{project.RootPath}' is on a case-sensitive file system, where names that differ only in case are different files: leave IgnoreCase off for this root.";
+            }
         }
 
         if (project.MaxBytes is { } quota && (quota <= 0 || quota > budget))

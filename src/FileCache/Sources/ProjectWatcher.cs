@@ -308,7 +308,8 @@ internal sealed class ProjectWatcher : IDisposable
             return;
         }
 
-        var timer = _time.CreateTimer(static state => ((ProjectWatcher)state!).PollNow(), this, _runtime.PollingInterval, _runtime.PollingInterval);
+        // On the freshness thread, not the pool: a starved pool must not delay the polls.
+        var timer = FreshnessThread.CreateTimer(_time, static state => ((ProjectWatcher)state!).PollNow(), this, _runtime.PollingInterval, _runtime.PollingInterval);
         if (Interlocked.CompareExchange(ref _pollTimer, timer, null) is not null)
         {
             timer.Dispose();
@@ -410,7 +411,8 @@ internal sealed class ProjectWatcher : IDisposable
             }
 
             _scheduled = true;
-            _debounceTimer ??= _time.CreateTimer(static state => ((ProjectWatcher)state!).Flush(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            // On the freshness thread, not the pool: a starved pool must not delay the batch (a stale read meanwhile).
+            _debounceTimer ??= FreshnessThread.CreateTimer(_time, static state => ((ProjectWatcher)state!).Flush(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _debounceTimer.Change(_runtime.Debounce, Timeout.InfiniteTimeSpan);
         }
     }

@@ -386,12 +386,20 @@ internal sealed partial class DefaultFileCache
             return true;
         }
 
-        // Inside the interval this is one field read and a compare: no clock read, no system call.
-        long now = _inv.Clock.Now;
-        return now < Volatile.Read(ref coherence.NextValidate) || Revalidate(entry, coherence, now);
+        // Well inside the interval this is two field reads and a compare: no clock read, no system call. The coarse
+        // clock lags the precise one by up to its margin, so near the deadline the precise clock decides.
+        long next = Volatile.Read(ref coherence.NextValidate);
+        return _inv.Clock.Now < next - _inv.Clock.Margin || CheckNearDeadline(entry, coherence, next);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool CheckNearDeadline(CacheEntry entry, EntryCoherence coherence, long next)
+    {
+        long now = _inv.Clock.Precise();
+        return now < next || Revalidate(entry, coherence, now);
+    }
+
+    /// <summary>Stats the file; <paramref name="now"/> is a precise timestamp taken before the stat (the entry is trusted from then).</summary>
     private bool Revalidate(CacheEntry entry, EntryCoherence coherence, long now)
     {
         Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out _);
@@ -519,7 +527,7 @@ internal sealed partial class DefaultFileCache
     /// </summary>
     private bool IsTooOldToJoin(LoadOperation load) =>
         _inv.ValidateOnRead && _inv.TrustTicks >= 0 && load.Refresher is null && load.Key.Variant is null
-        && _inv.Clock.Now - load.StartedAt > _inv.TrustTicks;
+        && _inv.Clock.Precise() - load.StartedAt > _inv.TrustTicks;
 
     private void StartWatching(Partition partition)
     {
