@@ -527,7 +527,7 @@ internal sealed partial class DefaultFileCache
     /// </summary>
     private bool IsTooOldToJoin(LoadOperation load) =>
         _inv.ValidateOnRead && _inv.TrustTicks >= 0 && load.Refresher is null && load.Key.Variant is null
-        && _inv.Clock.Precise() - load.StartedAt > _inv.TrustTicks;
+        && _inv.Clock.Precise() - load.StartedAt >= _inv.TrustTicks;
 
     private void StartWatching(Partition partition)
     {
