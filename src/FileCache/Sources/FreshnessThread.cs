@@ -32,9 +32,6 @@ internal static class FreshnessThread
         return timer;
     }
 
-    /// <summary>Number of callbacks the thread has run (for tests).</summary>
-    internal static long Runs;
-
     private static void Schedule(ScheduledTimer timer, long version, long dueAt)
     {
         // Caller holds Gate.
@@ -153,7 +150,6 @@ internal static class FreshnessThread
         {
             try
             {
-                Interlocked.Increment(ref Runs);
                 callback(state);
             }
 #pragma warning disable CA1031 // The thread is shared by every project: one callback's failure must not stop the others (see the class remarks).

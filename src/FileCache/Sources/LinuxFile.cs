@@ -44,9 +44,8 @@ internal static unsafe partial class LinuxFile
 
     private static int s_openat2; // 0 unknown, 1 works, -1 unavailable (old kernel or a seccomp filter)
 
-    /// <summary>True on Linux on x64 and Arm64, where the structures and numbers used here are known.</summary>
-    public static bool IsSupported { get; } = OperatingSystem.IsLinux()
-        && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+    /// <summary>True on Linux on x64 and Arm64, where the structures and numbers used here are known, with a C library that has <c>statx</c>.</summary>
+    public static bool IsSupported { get; } = Probe();
 
     /// <summary>
     /// Opens <paramref name="fullPath"/> for reading if it is a regular file under <paramref name="root"/>; a path of any
@@ -60,7 +59,7 @@ internal static unsafe partial class LinuxFile
         int rootFd = Open(root, OPath | OCloexec);
         if (rootFd < 0)
         {
-            throw Error(Marshal.GetLastPInvokeError(), root);
+            throw Error(Marshal.GetLastPInvokeError(), fullPath);
         }
 
         try
@@ -185,6 +184,24 @@ internal static unsafe partial class LinuxFile
             {
                 handle.DangerousRelease();
             }
+        }
+    }
+
+    private static bool Probe()
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
+        {
+            return false;
+        }
+
+        try
+        {
+            Statx status;
+            return statx(AtFdCwd, "/", 0, StatxType, &status) == 0 && (status.Mode & FileTypeMask) == 0x4000;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false; // an older or different C library: the framework's APIs do the reading
         }
     }
 

@@ -8,14 +8,14 @@ namespace FileCache.Tests.Invalidation;
 /// Freshness does not depend on the thread pool: with every pool thread spinning (and more spinners queued than the
 /// pool will add threads for during the test), a change on disk still reaches the cache within the watcher's debounce,
 /// or the polling interval, plus a small bound. Real watcher, real files, the system clock. Runs alone (it starves the
-/// whole process's pool). The bound is generous (the machine is shared); before the fix, nothing was applied while the
-/// pool stayed starved.
+/// whole process's pool, pinning its maximum so it cannot add threads). The bound is generous for a shared machine;
+/// before the fix nothing was applied while the pool stayed starved.
 /// </summary>
 [Collection(WatcherTestGroup.Name)]
 public sealed class StarvedPoolTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan GiveUp = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Bound = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan GiveUp = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task Watch_PoolStarved_ChangeIsAppliedWithinTheDebouncePlusABound()
@@ -46,16 +46,23 @@ public sealed class StarvedPoolTests(ITestOutputHelper output)
     {
         using var dir = new TestDirectory();
         string path = dir.Write("a.txt", "one");
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddHours(-1)); // not "racy": only the change below may remove it
         var options = new FileCacheOptions().AddProject("p", dir.Root);
         options.Invalidation.Mode = ValidationMode.Watch;
         configure(options.Invalidation);
         using var cache = FileCacheFactory.Create(options);
         Assert.Equal(3, (await cache.ReadAsync("p", "a.txt")).Length);
         await cache.SynchronizeAsync("p"); // the watcher runs (or the first poll is done) before the pool is starved
+        Assert.True(cache.TryGet("p", "a.txt", out CachedFile? _));
 
-        // From here on nothing awaits: this thread keeps running while the pool's are all spinning.
+        // From here on nothing awaits: this thread keeps running while the pool's are all spinning. The pool may not
+        // add threads meanwhile (its maximum is pinned at what it has), so it stays starved for the whole test.
+        ThreadPool.GetMaxThreads(out int maxWorkers, out int maxIo);
+        ThreadPool.GetMinThreads(out int minWorkers, out _);
+        int workers = Math.Max(Math.Max(ThreadPool.ThreadCount, Environment.ProcessorCount), minWorkers);
+        Assert.True(ThreadPool.SetMaxThreads(workers, maxIo));
         bool stop = false;
-        int spinners = ThreadPool.ThreadCount + (4 * Environment.ProcessorCount) + 32;
+        int spinners = workers + 8;
         for (int i = 0; i < spinners; i++)
         {
             ThreadPool.UnsafeQueueUserWorkItem(
@@ -93,6 +100,7 @@ public sealed class StarvedPoolTests(ITestOutputHelper output)
         finally
         {
             Volatile.Write(ref stop, true);
+            ThreadPool.SetMaxThreads(maxWorkers, maxIo);
         }
     }
 }
