@@ -14,7 +14,12 @@ public sealed class FileCacheProjectOptions
     /// </value>
     public string? RootPath { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether paths in this project compare case-insensitively.</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether paths in this project compare case-insensitively. With a
+    /// <see cref="RootPath"/>, the root must be on a case-insensitive file system (checked at registration): where
+    /// <c>a.txt</c> and <c>A.TXT</c> are different files, one key for both could serve one for the other, so the project
+    /// is refused.
+    /// </summary>
     /// <value>Defaults to <see langword="false"/>: paths compare ordinally, as on Linux file systems.</value>
     public bool IgnoreCase { get; set; }
 

@@ -7,10 +7,11 @@ namespace FileCache.Sources;
 /// The Linux system calls behind a miss, called directly: the framework's file APIs cannot tell a named pipe or a
 /// device from a regular file before opening it (and opening a pipe blocks until a writer comes), and they spend
 /// several calls and allocations per path component on the symbolic-link check. Here a read is: one <c>statx</c> of
-/// the path (its type, before anything is opened), one <c>openat2</c> beneath the root with
-/// <c>RESOLVE_BENEATH</c> (the kernel refuses any resolution that leaves it, links included, with no window between a
-/// check and the open) and <c>O_NONBLOCK</c> (a pipe swapped in after the check cannot block), one <c>statx</c> of the
-/// handle (type again, length, last-write time), one <c>preadv</c> for the bytes and a probe byte past the end.
+/// the path (its type, before anything is opened; its length, last-write time and inode are the "before" version),
+/// one <c>openat2</c> beneath the root with <c>RESOLVE_BENEATH</c> (the kernel refuses any resolution that leaves it,
+/// links included, with no window between a check and the open) and <c>O_NONBLOCK</c> (a pipe swapped in after the
+/// check cannot block), one <c>preadv</c> for the bytes and a probe byte past the end, one <c>statx</c> of the handle
+/// (type again, and the "after" version: the same inode, length and last-write time, or the read is retried).
 /// </summary>
 internal static unsafe partial class LinuxFile
 {
@@ -19,7 +20,9 @@ internal static unsafe partial class LinuxFile
     private const int AtNoAutomount = 0x800;
     private const uint StatxType = 0x1;
     private const uint StatxMtime = 0x40;
+    private const uint StatxIno = 0x100;
     private const uint StatxSize = 0x200;
+    private const uint StatxVersion = StatxType | StatxMtime | StatxIno | StatxSize;
     private const int ORdonly = 0;
     private const int ONoctty = 0x100;
     private const int ONonblock = 0x800;
@@ -53,7 +56,10 @@ internal static unsafe partial class LinuxFile
     /// the way leaves the root lexically (an absolute link, or one through <c>..</c>) or when <c>openat2</c> is not
     /// available: the caller then checks the links itself and opens with <see cref="OpenNonBlocking"/>.
     /// </summary>
-    public static SafeFileHandle? TryOpenBeneath(string fullPath, string root)
+    /// <param name="fullPath">The file.</param>
+    /// <param name="root">The project's root.</param>
+    /// <param name="seen">The file's state by its path, just before the open: the read's "before" version once the handle's own state after the read shows the same file (inode) unchanged.</param>
+    public static SafeFileHandle? TryOpenBeneath(string fullPath, string root, out FileState seen)
     {
         string relative = fullPath[(root.EndsWith('/') ? root.Length : root.Length + 1)..];
         int rootFd = Open(root, OPath | OCloexec);
@@ -65,7 +71,7 @@ internal static unsafe partial class LinuxFile
         try
         {
             // The type first, by the path: a pipe or a device is never opened (opening a device can have effects).
-            EnsureRegular(Stat(rootFd, relative, 0, fullPath), fullPath);
+            seen = Stat(rootFd, relative, 0, fullPath);
             if (Volatile.Read(ref s_openat2) < 0)
             {
                 return null;
@@ -102,15 +108,15 @@ internal static unsafe partial class LinuxFile
     }
 
     /// <summary>Opens a path (already checked by the caller) without blocking on a pipe, and checks its type.</summary>
-    public static SafeFileHandle OpenNonBlocking(string fullPath)
+    public static SafeFileHandle OpenNonBlocking(string fullPath, out FileState seen)
     {
-        EnsureRegular(Stat(AtFdCwd, fullPath, 0, fullPath), fullPath);
+        seen = Stat(AtFdCwd, fullPath, 0, fullPath);
         int fd = Open(fullPath, ORdonly | ONonblock | ONoctty | OCloexec);
         return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw Error(Marshal.GetLastPInvokeError(), fullPath);
     }
 
-    /// <summary>The version of an open file (one <c>statx</c>), which must still be a regular file.</summary>
-    public static FileVersion GetVersion(SafeFileHandle handle, string fullPath)
+    /// <summary>The state of an open file (one <c>statx</c>), which must still be a regular file.</summary>
+    public static FileState GetState(SafeFileHandle handle, string fullPath)
     {
         Statx status;
         int result;
@@ -120,7 +126,7 @@ internal static unsafe partial class LinuxFile
         {
             do
             {
-                result = statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxType | StatxSize | StatxMtime, &status);
+                result = statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxVersion, &status);
             }
             while (result < 0 && Marshal.GetLastPInvokeError() == EIntr);
         }
@@ -132,16 +138,7 @@ internal static unsafe partial class LinuxFile
             }
         }
 
-        if (result < 0)
-        {
-            throw Error(Marshal.GetLastPInvokeError(), fullPath);
-        }
-
-        EnsureRegular(status.Mode, fullPath);
-
-        // The same instant the framework's FileInfo.LastWriteTimeUtc reports (whole ticks), so the two compare equal.
-        var written = DateTimeOffset.FromUnixTimeSeconds(status.MtimeSeconds).AddTicks(status.MtimeNanoseconds / 100);
-        return new FileVersion((long)status.Size, written);
+        return result == 0 ? ToState(in status, fullPath) : throw Error(Marshal.GetLastPInvokeError(), fullPath);
     }
 
     /// <summary>
@@ -205,17 +202,26 @@ internal static unsafe partial class LinuxFile
         }
     }
 
-    private static int Stat(int directoryFd, string path, int flags, string fullPath)
+    private static FileState Stat(int directoryFd, string path, int flags, string fullPath)
     {
         Statx status;
         int result;
         do
         {
-            result = statx(directoryFd, path, flags | AtNoAutomount, StatxType, &status);
+            result = statx(directoryFd, path, flags | AtNoAutomount, StatxVersion, &status);
         }
         while (result < 0 && Marshal.GetLastPInvokeError() == EIntr);
 
-        return result == 0 ? status.Mode : throw Error(Marshal.GetLastPInvokeError(), fullPath);
+        return result == 0 ? ToState(in status, fullPath) : throw Error(Marshal.GetLastPInvokeError(), fullPath);
+    }
+
+    private static FileState ToState(in Statx status, string fullPath)
+    {
+        EnsureRegular(status.Mode, fullPath);
+
+        // The same instant the framework's FileInfo.LastWriteTimeUtc reports (whole ticks), so the two compare equal.
+        var written = DateTimeOffset.FromUnixTimeSeconds(status.MtimeSeconds).AddTicks(status.MtimeNanoseconds / 100);
+        return new FileState(new FileVersion((long)status.Size, written), status.Inode, ((ulong)status.DeviceMajor << 32) | status.DeviceMinor);
     }
 
     private static void EnsureRegular(int mode, string fullPath)
@@ -275,6 +281,9 @@ internal static unsafe partial class LinuxFile
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial long syscall(long number, int directoryFd, string path, OpenHow* how, nuint size);
 
+    /// <summary>A regular file's version and identity (inode and device): two states of the same file compare equal only if it did not change.</summary>
+    public readonly record struct FileState(FileVersion Version, ulong Inode, ulong Device);
+
     [StructLayout(LayoutKind.Sequential)]
     private struct OpenHow
     {
@@ -297,6 +306,9 @@ internal static unsafe partial class LinuxFile
         [FieldOffset(28)]
         public ushort RawMode;
 
+        [FieldOffset(32)]
+        public ulong Inode;
+
         [FieldOffset(40)]
         public ulong Size;
 
@@ -305,6 +317,12 @@ internal static unsafe partial class LinuxFile
 
         [FieldOffset(120)]
         public uint MtimeNanoseconds;
+
+        [FieldOffset(136)]
+        public uint DeviceMajor;
+
+        [FieldOffset(140)]
+        public uint DeviceMinor;
 
         public readonly int Mode => RawMode;
     }

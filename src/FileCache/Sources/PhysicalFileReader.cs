@@ -17,9 +17,10 @@ internal static class PhysicalFileReader
     /// <summary>
     /// Reads <paramref name="fullPath"/>, which must be a regular file: a directory, named pipe, device or socket gets an
     /// <see cref="IOException"/> saying what it is, before it is opened (so a pipe never blocks). The version is taken
-    /// from the open handle before and after the read; a read during which the file changed (its length, last-write
-    /// time, or more or fewer bytes than its length) is retried, and after <see cref="MaxAttempts"/> such reads an
-    /// <see cref="IOException"/> reaches the caller.
+    /// before the read (on Linux by the path just before the open, with the inode) and from the open handle after it;
+    /// a read during which the file changed (another inode, its length, last-write time, or more or fewer bytes than
+    /// its length) is retried, and after <see cref="MaxAttempts"/> such reads an <see cref="IOException"/> reaches the
+    /// caller.
     /// </summary>
     /// <param name="fullPath">The file.</param>
     /// <param name="root">The project's root (no link on the way may lead outside it).</param>
@@ -31,21 +32,20 @@ internal static class PhysicalFileReader
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using SafeFileHandle handle = Open(fullPath, root, synchronous);
-            var before = GetVersion(handle, fullPath);
-            if (before.Length > Array.MaxLength)
+            using SafeFileHandle handle = Open(fullPath, root, synchronous, out var before);
+            if (before.Version.Length > Array.MaxLength)
             {
-                throw new IOException($"The file '{fullPath}' is {before.Length} bytes long, more than a cached value can hold.");
+                throw new IOException($"The file '{fullPath}' is {before.Version.Length} bytes long, more than a cached value can hold.");
             }
 
-            byte[] content = before.Length == 0 ? [] : new byte[before.Length];
+            byte[] content = before.Version.Length == 0 ? [] : new byte[before.Version.Length];
             var (read, grew) = synchronous || content.Length <= SyncReadLimit
                 ? ReadOnThisThread(handle, content, fullPath)
                 : await ReadOnPoolAsync(handle, content, cancellationToken).ConfigureAwait(false);
-            var after = GetVersion(handle, fullPath);
+            var after = GetState(handle, fullPath);
             if (read == content.Length && !grew && after == before)
             {
-                return (content, before);
+                return (content, before.Version);
             }
 
             lengthLied = after == before;
@@ -107,26 +107,38 @@ internal static class PhysicalFileReader
         return (read, await RandomAccess.ReadAsync(handle, probe, read, cancellationToken).ConfigureAwait(false) != 0);
     }
 
-    private static SafeFileHandle Open(string fullPath, string root, bool synchronous)
+    /// <summary>Opens the file; <paramref name="before"/> is its state when opened (on Linux, by its path just before the open).</summary>
+    private static SafeFileHandle Open(string fullPath, string root, bool synchronous, out LinuxFile.FileState before)
     {
         if (LinuxFile.IsSupported)
         {
             // The kernel keeps the open beneath the root; only a link it cannot vouch for (absolute, or through '..')
             // takes the component-by-component check below.
-            if (LinuxFile.TryOpenBeneath(fullPath, root) is { } beneath)
+            if (LinuxFile.TryOpenBeneath(fullPath, root, out before) is { } beneath)
             {
                 return beneath;
             }
 
             EnsureNoLinkLeavesRoot(fullPath, root);
-            return LinuxFile.OpenNonBlocking(fullPath);
+            return LinuxFile.OpenNonBlocking(fullPath, out before);
         }
 
         try
         {
             EnsureNoLinkLeavesRoot(fullPath, root);
             var options = synchronous ? FileOptions.SequentialScan : FileOptions.Asynchronous | FileOptions.SequentialScan;
-            return File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, options);
+            var handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, options);
+            try
+            {
+                before = GetState(handle, fullPath);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+
+            return handle;
         }
         catch (UnauthorizedAccessException) when (Directory.Exists(fullPath))
         {
@@ -184,7 +196,8 @@ internal static class PhysicalFileReader
         return target is null ? directory : Keys.PathNormalizer.NormalizeRoot(target.FullName);
     }
 
-    private static FileVersion GetVersion(SafeFileHandle handle, string fullPath) => LinuxFile.IsSupported
-        ? LinuxFile.GetVersion(handle, fullPath)
-        : new(RandomAccess.GetLength(handle), new DateTimeOffset(File.GetLastWriteTimeUtc(handle), TimeSpan.Zero));
+    /// <summary>The open file's version (with its inode and device on Linux; elsewhere the same handle is compared with itself).</summary>
+    private static LinuxFile.FileState GetState(SafeFileHandle handle, string fullPath) => LinuxFile.IsSupported
+        ? LinuxFile.GetState(handle, fullPath)
+        : new(new FileVersion(RandomAccess.GetLength(handle), new DateTimeOffset(File.GetLastWriteTimeUtc(handle), TimeSpan.Zero)), 0, 0);
 }
