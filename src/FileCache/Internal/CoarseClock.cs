@@ -71,6 +71,7 @@ internal sealed class CoarseClock : IDisposable
     public void Dispose() => _timer?.Dispose();
 
     /// <summary>The step of <see cref="Environment.TickCount64"/> in milliseconds, measured once per process (at most ~50 ms of watching).</summary>
+#pragma warning disable RS0030 // Measures Environment.TickCount64 itself (the system clock's coarse "now"), once per process.
     private static long SystemStepMilliseconds()
     {
         long known = Volatile.Read(ref s_systemStep);
@@ -115,6 +116,7 @@ internal sealed class CoarseClock : IDisposable
         Volatile.Write(ref s_systemStep, step);
         return step;
     }
+#pragma warning restore RS0030
 
     private void Tick()
     {
