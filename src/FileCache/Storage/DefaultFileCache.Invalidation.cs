@@ -346,7 +346,7 @@ internal sealed partial class DefaultFileCache
     {
         var coherence = entry.Coherence;
         var refresher = entry.Refresher;
-        if (refresher is null && Compression.CompressedFile.TryGetFileMetadata(entry.Value, out _, out _, out _) && entry.Key.Variant is null && entry.Partition.Root is not null)
+        if (refresher is null && Compression.CompressedFile.TryGetFileMetadata(entry.Value, out _, out _, out _) && entry.Key.Variant is null && entry.Partition.Source is not null)
         {
             refresher = _inv.DiskRefresher ??= new EntryRefresher<CachedFile>(_diskLoader, null);
         }
@@ -718,6 +718,11 @@ internal sealed partial class DefaultFileCache
                 }
 
                 InvalidateCore(InvalidationRequest.ForDirectory(partition.Name, entry.Key.Path).With(InvalidationCause.Watcher, deleted), partition);
+            }
+            else if (entry.Value is MissingFile missing && File.Exists(missing.Location))
+            {
+                // A negative entry whose file now exists: the poll's equivalent of the watcher's "created" event.
+                InvalidateCore(InvalidationRequest.ForDirectory(partition.Name, entry.Key.Path).With(InvalidationCause.Watcher, deletion: false), partition);
             }
         }
     }
