@@ -34,10 +34,12 @@ internal sealed class LoadPipeline
         _run = run;
     }
 
-    /// <summary>Runs the pipeline; afterwards the context holds a result, or this threw.</summary>
-    public async ValueTask RunAsync(FileLoadContext context)
+    /// <summary>Runs the pipeline; afterwards the context holds a result (see <see cref="EnsureResult"/>), or this threw.</summary>
+    public ValueTask RunAsync(FileLoadContext context) => _run(context);
+
+    /// <summary>Throws when the stages ended without a result (one returned without calling the next or answering).</summary>
+    public static void EnsureResult(FileLoadContext context)
     {
-        await _run(context).ConfigureAwait(false);
         if (!context.HasResult)
         {
             throw new InvalidOperationException($"No load stage produced the bytes of '{context.Path}' in project '{context.Project}' (a stage returned without calling the next one or setting a result).");
@@ -66,15 +68,20 @@ internal sealed class LoadPipeline
     /// Tells the load's activity (started by the engine for every load, current in the loader's flow) where the bytes
     /// came from and how many there were, or that the stages failed. Nothing is done when nobody records the activity.
     /// </summary>
-    private static async ValueTask TelemetryAsync(FileLoadContext context, FileLoadHandler next)
+    private static ValueTask TelemetryAsync(FileLoadContext context, FileLoadHandler next)
     {
         var activity = Activity.Current;
         if (activity is null || !activity.IsAllDataRequested || activity.OperationName != FileCache.Telemetry.FileCacheTelemetry.LoadActivity)
         {
-            await next(context).ConfigureAwait(false);
-            return;
+            // Nobody records the load: no state machine, the next stage's task is returned as it is.
+            return next(context);
         }
 
+        return TagAsync(activity, context, next);
+    }
+
+    private static async ValueTask TagAsync(Activity activity, FileLoadContext context, FileLoadHandler next)
+    {
         try
         {
             await next(context).ConfigureAwait(false);

@@ -191,6 +191,7 @@ internal sealed partial class DefaultFileCache
 
         var context = new FileLoadContext(key, source, cancellationToken);
         await _pipeline.RunAsync(context).ConfigureAwait(false);
+        LoadPipeline.EnsureResult(context);
         if (AfterDiskRead is { } pause)
         {
             await pause(key).ConfigureAwait(false);

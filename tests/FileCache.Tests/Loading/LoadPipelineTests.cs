@@ -244,6 +244,32 @@ public sealed class LoadPipelineTests
     }
 
     [Fact]
+    public async Task TelemetryStage_TagsTheLoadActivity_WithTheOriginAndBytes()
+    {
+        var source = new InMemoryFileSource().Write("a.txt", "alpha");
+        var stopped = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FileCache.Telemetry.FileCacheTelemetry.ActivitySourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (stopped) { stopped.Add(a); } },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var cache = Create(source);
+
+        await cache.ReadAsync("p", "a.txt");
+
+        System.Diagnostics.Activity load;
+        lock (stopped)
+        {
+            load = Assert.Single(stopped, a => a.OperationName == FileCache.Telemetry.FileCacheTelemetry.LoadActivity && (string?)a.GetTagItem("filecache.path") == "a.txt");
+        }
+
+        Assert.Equal("source", load.GetTagItem("filecache.load.origin"));
+        Assert.Equal(5, load.GetTagItem("filecache.load.bytes"));
+    }
+
+    [Fact]
     public void ProjectOptions_SourceWithRootPathOrProvider_FailsValidation()
     {
         using var dir = new TestDirectory();
