@@ -102,6 +102,16 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
             }
         }
 
+        if (project.FileProvider is not null && project.Source is not null)
+        {
+            yield return $"{field}: set FileProvider or Source, not both.";
+        }
+
+        if ((project.FileProvider is not null || project.Source is not null) && project.RootPath is not null)
+        {
+            yield return $"{field}: a project backed by a FileProvider or a Source has no RootPath (it reads nothing from a directory of its own).";
+        }
+
         if (project.MaxBytes is { } quota && (quota <= 0 || quota > budget))
         {
             yield return $"{field}.MaxBytes must be positive and at most FileCacheOptions.MaxBytes ({budget}) when set (was {quota}).";

@@ -16,7 +16,7 @@ internal sealed partial class DefaultFileCache
     {
         var coherence = entry.Coherence;
         var refresher = entry.Refresher;
-        if (refresher is null && Compression.CompressedFile.TryGetFileMetadata(entry.Value, out _, out _, out _) && entry.Key.Variant is null && entry.Partition.Root is not null)
+        if (refresher is null && Compression.CompressedFile.TryGetFileMetadata(entry.Value, out _, out _, out _) && entry.Key.Variant is null && entry.Partition.Source is not null)
         {
             refresher = _inv.DiskRefresher ??= new EntryRefresher<CachedFile>(_diskLoader, null);
         }
