@@ -55,7 +55,7 @@ internal static class PhysicalFileReader
             }
         }
 
-        throw new IOException($"The file '{fullPath}' kept changing while it was read ({MaxAttempts} attempts).");
+        throw new FileChangedDuringReadException(fullPath, MaxAttempts);
     }
 
     private static SafeFileHandle Open(string fullPath, string root, bool synchronous)

@@ -20,6 +20,9 @@ internal sealed partial class DefaultFileCache
     /// </summary>
     internal const long CachedFileOverhead = 112;
 
+    /// <summary>How many times a caller who joined reads that failed because the file kept changing starts afresh.</summary>
+    private const int MaxJoinerRetries = 2;
+
     /// <inheritdoc/>
     public ValueTask<T> GetOrAddAsync<T>(FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -45,6 +48,11 @@ internal sealed partial class DefaultFileCache
     {
         ThrowIfDisposed();
         var partition = GetPartition(key, nameof(key));
+        if (value is null)
+        {
+            Throw.ArgumentNull(nameof(value), "A null value is not cached (it could never be told apart from a miss).");
+        }
+
         ValidateEntryOptions<T>(options);
         return Insert(partition, key, value, options, load: null);
     }
@@ -130,6 +138,7 @@ internal sealed partial class DefaultFileCache
 
     private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false)
     {
+        int joinerRetries = 0;
         while (true)
         {
             if (partition.InFlight.TryGetValue(key, out var existing))
@@ -148,9 +157,21 @@ internal sealed partial class DefaultFileCache
                     continue;
                 }
 
+                // A loader that waits for its own key (directly or through other loads) would wait forever.
+                LoadOperation.ThrowIfWaitingForItself(existing);
                 if (existing is LoadOperation<T> shared && shared.TryJoin())
                 {
-                    return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Sources.FileChangedDuringReadException) when (joinerRetries++ < MaxJoinerRetries)
+                    {
+                        // That read started before us and the file changed under it; our own read may begin after the
+                        // last write, so we are owed a fresh attempt rather than its failure. (The caller who started a
+                        // read hears its failure; bounded, so a file rewritten without pause still fails.)
+                        continue;
+                    }
                 }
 
                 // A load of another type for the same key, or one being abandoned: let it finish, then retry.

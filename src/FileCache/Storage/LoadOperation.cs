@@ -3,6 +3,8 @@ namespace FileCache.Storage;
 /// <summary>A load under way for one key, shared by every caller that misses on that key meanwhile.</summary>
 internal abstract class LoadOperation
 {
+    private bool _fenced;
+
     protected LoadOperation(Partition partition, in FileKey key, long generation)
     {
         Partition = partition;
@@ -26,11 +28,52 @@ internal abstract class LoadOperation
     /// <summary>Reloads the entry after a soft invalidation; null for file reads (the cache knows how to reread a file).</summary>
     public Invalidation.EntryRefresher? Refresher { get; init; }
 
-    /// <summary>Set under the store lock when the key is invalidated while the load runs: its result must not be cached.</summary>
-    public bool Fenced { get; set; }
+    /// <summary>
+    /// Set when the load leaves the in-flight table before it finished (the key was invalidated while it ran, under the
+    /// store lock; or every waiter left): its result must not be cached.
+    /// </summary>
+    public bool Fenced
+    {
+        get => Volatile.Read(ref _fenced);
+        set => Volatile.Write(ref _fenced, value);
+    }
 
     /// <summary>Completes when the load has finished, whatever its outcome.</summary>
     public abstract Task Completion { get; }
+
+    /// <summary>The load whose loader started this one (null at the top): the chain that <see cref="Running"/> walks.</summary>
+    public LoadOperation? Parent { get; protected set; }
+
+    /// <summary>
+    /// The load whose loader is running in the current asynchronous flow, if any. A loader that awaits a load on this
+    /// chain waits for itself and would never finish: <see cref="ThrowIfWaitingForItself"/> turns that into an error.
+    /// </summary>
+    protected static AsyncLocal<LoadOperation?> Running { get; } = new();
+
+    /// <summary>
+    /// Throws <see cref="InvalidOperationException"/> when the caller runs inside the loader of <paramref name="load"/>,
+    /// directly or through loads it awaits (A waits for B, whose loader waits for A). Walks only the caller's chain.
+    /// </summary>
+    public static void ThrowIfWaitingForItself(LoadOperation load)
+    {
+        for (var running = Running.Value; running is not null; running = running.Parent)
+        {
+            if (ReferenceEquals(running, load))
+            {
+                var chain = new List<string>();
+                for (var link = Running.Value; link is not null && !ReferenceEquals(link, load.Parent); link = link.Parent)
+                {
+                    chain.Add($"'{link.Key.Path}'");
+                }
+
+                chain.Reverse();
+                chain.Add($"'{load.Key.Path}'");
+                throw new InvalidOperationException(
+                    $"The loader of '{load.Key.Path}' in project '{load.Key.Project}' waits for its own key ({string.Join(" -> ", chain)}): " +
+                    "the load would wait for itself forever. A loader must not read the key it loads, directly or through other loaders.");
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -100,7 +143,10 @@ internal sealed class LoadOperation<T> : LoadOperation
     {
         if (Interlocked.Decrement(ref _waiters) == 0)
         {
-            // Nobody waits any more: stop the loader and let the next caller start afresh.
+            // Nobody waits any more: stop the loader and let the next caller start afresh. A loader that ignores its
+            // token may still finish, after a newer load inserted: fence it before it leaves the table, so that the
+            // insert (which reads the fence under the store lock) refuses it whenever a newer load could exist.
+            Fenced = true;
             Partition.InFlight.TryRemove(new KeyValuePair<FileKey, LoadOperation>(Key, this));
             _cancellation.Cancel();
         }
@@ -108,10 +154,20 @@ internal sealed class LoadOperation<T> : LoadOperation
 
     private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
     {
+        // The loader runs (and flows into whatever it awaits) with this load on top of the chain; being an async method,
+        // this one restores the caller's flow when it returns or yields.
+        Parent = Running.Value;
+        Running.Value = this;
         T value;
         try
         {
             value = await loader(Key, _cancellation.Token).ConfigureAwait(false);
+            if (value is null)
+            {
+                throw new InvalidOperationException(
+                    $"The loader of '{Key.Path}' in project '{Key.Project}' returned null. A null value is not cached (it could never be " +
+                    "told apart from a miss): return a value that stands for \"nothing\" instead.");
+            }
         }
         catch (OperationCanceledException ex) when (_cancellation.IsCancellationRequested)
         {
