@@ -195,8 +195,14 @@ internal sealed partial class DefaultFileCache
                 StartedAt = _inv.Clock.Now,
                 Refresher = ReferenceEquals(loader, _diskLoader) ? null : new Invalidation.EntryRefresher<T>(loader, options),
             };
+            bool tracked = TrackDependencies(load);
             if (!partition.InFlight.TryAdd(key, load))
             {
+                if (tracked)
+                {
+                    UntrackDependencies(load);
+                }
+
                 continue;
             }
 
@@ -212,11 +218,13 @@ internal sealed partial class DefaultFileCache
                     }
                     finally
                     {
+                        UntrackDependencies(op);
                         _observer.EndLoad(telemetry, failed: false);
                     }
                 },
                 op =>
                 {
+                    UntrackDependencies(op);
                     op.Partition.Counters.LoadFailures.Increment();
                     _observer.EndLoad(telemetry, failed: true);
                 });
@@ -263,7 +271,7 @@ internal sealed partial class DefaultFileCache
                 FenceLoadLocked(partition, key);
             }
 
-            inserted = inPlace && !_disposed && _store.InsertLocked(entry, load, now, sink);
+            inserted = inPlace && !_disposed && !RefusedWhileWatchStarts(partition, value, options) && _store.InsertLocked(entry, load, now, sink);
             if (inserted && replacing)
             {
                 CascadeLocked(key, removed: false, sink);

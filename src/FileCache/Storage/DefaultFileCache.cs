@@ -29,7 +29,7 @@ internal sealed partial class DefaultFileCache : IFileCache
     private readonly Func<int> _checkMemory;
     private readonly Eviction.MaintenanceTimer? _memoryTimer;
     private readonly Invalidation.InvalidationRuntime _inv;
-    private volatile PartitionTable _partitions = PartitionTable.Empty;
+    private readonly PartitionTable _partitions = new();
     private volatile bool _disposed;
 
     /// <summary>Creates a cache from options that have been validated.</summary>
@@ -122,7 +122,7 @@ internal sealed partial class DefaultFileCache : IFileCache
                 Throw.Argument($"Project '{project.Name}' is already registered.", nameof(project));
             }
 
-            _partitions = _partitions.With(partition);
+            _partitions.Add(partition);
         }
 
         StartWatching(partition);
@@ -142,7 +142,7 @@ internal sealed partial class DefaultFileCache : IFileCache
                 return false;
             }
 
-            _partitions = _partitions.Without(partition);
+            _partitions.Remove(partition);
         }
 
         StopWatching(partition);
