@@ -55,7 +55,7 @@ public class ReplayBenchmarks
     private static IFileCache NewFileCache(EvictionPolicy policy) =>
         FileCacheFactory.Create(new FileCacheOptions
         {
-            MaxBytes = Capacity * (OneUnit.Size!.Value + Storage.DefaultFileCache.DeclaredSizeOverhead),
+            MaxBytes = Capacity * (OneUnit.Size!.Value + Storage.DefaultFileCache.EntryOverhead),
             EvictionPolicy = policy,
             AdaptToMemoryPressure = false,
         }.AddProject(BenchmarkData.Project, rootPath: null));

@@ -244,7 +244,11 @@ internal sealed partial class DefaultFileCache
             _observer.Compressed(file.Length, compressed.Block.Length);
         }
 
-        long size = options?.Size ?? (SizeOf(stored) + EntryOverhead);
+        // A declared size is the value's; the entry's own structures come on top, as for values the cache sizes itself,
+        // so that no declared size (0 included) lets entries hold more heap than the budget says.
+        long payload = options?.Size ?? SizeOf(stored);
+        long overhead = options?.Size is null ? EntryOverhead : _declaredSizeOverhead;
+        long size = payload > long.MaxValue - overhead ? long.MaxValue : payload + overhead;
         long now = _time.GetTimestamp();
         long absolute = options?.AbsoluteExpirationRelativeToNow is { } relative ? ToTimestampTicks(relative) : _defaultAbsoluteTicks ?? 0;
         long sliding = options?.SlidingExpiration is { } slide ? ToTimestampTicks(slide) : _defaultSlidingTicks ?? 0;
