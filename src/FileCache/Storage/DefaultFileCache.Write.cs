@@ -20,6 +20,8 @@ internal sealed partial class DefaultFileCache
     /// </summary>
     internal const long CachedFileOverhead = 112;
 
+    private Invalidation.EntryRefresher? _lastRefresher;
+
     /// <summary>How many times a caller who joined reads that failed because the file kept changing starts afresh.</summary>
     private const int MaxJoinerRetries = 2;
 
@@ -189,11 +191,11 @@ internal sealed partial class DefaultFileCache
                 return cached;
             }
 
-            var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation))
+            var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation), cancellationToken.CanBeCanceled)
             {
                 Options = options,
                 StartedAt = _inv.Clock.Now,
-                Refresher = ReferenceEquals(loader, _diskLoader) ? null : new Invalidation.EntryRefresher<T>(loader, options),
+                Refresher = ReferenceEquals(loader, _diskLoader) ? null : RefresherFor(loader, options),
             };
             bool tracked = TrackDependencies(load);
             if (!partition.InFlight.TryAdd(key, load))
@@ -206,31 +208,50 @@ internal sealed partial class DefaultFileCache
                 continue;
             }
 
-            var telemetry = _observer.StartLoad(partition, key);
-            load.Start(
-                loader,
-                (op, value) =>
-                {
-                    op.Partition.Counters.Loads.Increment();
-                    try
-                    {
-                        Insert(op.Partition, op.Key, value, options, op);
-                    }
-                    finally
-                    {
-                        UntrackDependencies(op);
-                        _observer.EndLoad(telemetry, failed: false);
-                    }
-                },
-                op =>
-                {
-                    UntrackDependencies(op);
-                    op.Partition.Counters.LoadFailures.Increment();
-                    _observer.EndLoad(telemetry, failed: true);
-                });
-            CacheObserver.LoadStarted(telemetry);
+            load.Telemetry = _observer.StartLoad(partition, key);
+            load.Start(loader, this);
+            CacheObserver.LoadStarted(load.Telemetry);
             return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A load's loader returned <paramref name="value"/>: count it and insert it (unless fenced), before it leaves the in-flight table.</summary>
+    internal void OnLoaded<T>(LoadOperation<T> load, T value)
+    {
+        load.Partition.Counters.Loads.Increment();
+        try
+        {
+            Insert(load.Partition, load.Key, value, load.Options, load);
+        }
+        finally
+        {
+            UntrackDependencies(load);
+            _observer.EndLoad(load.Telemetry, failed: false);
+        }
+    }
+
+    /// <summary>A load's loader threw, was cancelled, or returned null.</summary>
+    internal void OnLoadFailed(LoadOperation load)
+    {
+        UntrackDependencies(load);
+        load.Partition.Counters.LoadFailures.Increment();
+        _observer.EndLoad(load.Telemetry, failed: true);
+    }
+
+    /// <summary>
+    /// The refresher for entries loaded by <paramref name="loader"/> with <paramref name="options"/>: the last one made
+    /// when it matches (callers usually pass the same loader and options on every miss), so a miss allocates none.
+    /// </summary>
+    private Invalidation.EntryRefresher<T> RefresherFor<T>(Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options)
+    {
+        if (Volatile.Read(ref _lastRefresher) is Invalidation.EntryRefresher<T> last && last.Matches(loader, options))
+        {
+            return last;
+        }
+
+        var made = new Invalidation.EntryRefresher<T>(loader, options);
+        Volatile.Write(ref _lastRefresher, made);
+        return made;
     }
 
     // expected: when set, insert only in place of this very entry (still cached under the key), fencing the key's loads under way.

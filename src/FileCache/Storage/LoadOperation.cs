@@ -25,6 +25,9 @@ internal abstract class LoadOperation
     /// <summary>The coarse clock when the load started (ValidateOnRead trusts the result from then).</summary>
     public long StartedAt { get; init; }
 
+    /// <summary>The load's activity and start time (ended when the load completes).</summary>
+    public FileCache.Telemetry.LoadScope Telemetry { get; set; }
+
     /// <summary>Reloads the entry after a soft invalidation; null for file reads (the cache knows how to reread a file).</summary>
     public Invalidation.EntryRefresher? Refresher { get; init; }
 
@@ -85,12 +88,23 @@ internal abstract class LoadOperation
 internal sealed class LoadOperation<T> : LoadOperation
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _cancellation = new();
+    private readonly CancellationTokenSource? _cancellation;
     private int _waiters = 1;
 
-    public LoadOperation(Partition partition, in FileKey key, long generation)
+    /// <param name="partition">The key's partition.</param>
+    /// <param name="key">The key loaded.</param>
+    /// <param name="generation">The partition's generation now.</param>
+    /// <param name="cancellable">
+    /// False when the first waiter's token cannot be cancelled: that waiter never leaves, so the loader can never be
+    /// cancelled, and the loader gets <see cref="CancellationToken.None"/> (no token source to allocate on every miss).
+    /// </param>
+    public LoadOperation(Partition partition, in FileKey key, long generation, bool cancellable = true)
         : base(partition, key, generation)
     {
+        if (cancellable)
+        {
+            _cancellation = new CancellationTokenSource();
+        }
     }
 
     public override Task Completion => _completion.Task;
@@ -114,9 +128,9 @@ internal sealed class LoadOperation<T> : LoadOperation
         return false;
     }
 
-    public void Start(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
+    public void Start(Func<FileKey, CancellationToken, ValueTask<T>> loader, DefaultFileCache owner)
     {
-        _ = RunAsync(loader, complete, fail);
+        _ = RunAsync(loader, owner);
     }
 
     public async ValueTask<T> WaitAsync(CancellationToken cancellationToken)
@@ -148,11 +162,11 @@ internal sealed class LoadOperation<T> : LoadOperation
             // insert (which reads the fence under the store lock) refuses it whenever a newer load could exist.
             Fenced = true;
             Partition.InFlight.TryRemove(new KeyValuePair<FileKey, LoadOperation>(Key, this));
-            _cancellation.Cancel();
+            _cancellation?.Cancel();
         }
     }
 
-    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
+    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>> loader, DefaultFileCache owner)
     {
         // The loader runs (and flows into whatever it awaits) with this load on top of the chain; being an async method,
         // this one restores the caller's flow when it returns or yields.
@@ -161,7 +175,7 @@ internal sealed class LoadOperation<T> : LoadOperation
         T value;
         try
         {
-            value = await loader(Key, _cancellation.Token).ConfigureAwait(false);
+            value = await loader(Key, _cancellation?.Token ?? CancellationToken.None).ConfigureAwait(false);
             if (value is null)
             {
                 throw new InvalidOperationException(
@@ -169,10 +183,10 @@ internal sealed class LoadOperation<T> : LoadOperation
                     "told apart from a miss): return a value that stands for \"nothing\" instead.");
             }
         }
-        catch (OperationCanceledException ex) when (_cancellation.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (_cancellation?.IsCancellationRequested == true)
         {
             Finish();
-            fail(this);
+            owner.OnLoadFailed(this);
             _completion.TrySetCanceled(ex.CancellationToken);
             return;
         }
@@ -181,7 +195,7 @@ internal sealed class LoadOperation<T> : LoadOperation
 #pragma warning restore CA1031
         {
             Finish();
-            fail(this);
+            owner.OnLoadFailed(this);
             _completion.TrySetException(ex);
             return;
         }
@@ -189,7 +203,7 @@ internal sealed class LoadOperation<T> : LoadOperation
         // Insert before leaving the in-flight table, so that a new caller either joins this load or hits.
         try
         {
-            complete(this, value);
+            owner.OnLoaded(this, value);
         }
         finally
         {
