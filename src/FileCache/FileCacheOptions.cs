@@ -53,6 +53,13 @@ public sealed class FileCacheOptions
     /// <value>Defaults to 0.25 (keep the LZ4 block if it is at most 75 % of the file). Must be greater than 0 and less than 1.</value>
     public double MinCompressionSavings { get; set; } = 0.25;
 
+    /// <summary>
+    /// Whether an entry with a declared <see cref="FileCacheEntryOptions.Size"/> is also charged the measured per-entry
+    /// overhead (always, for users). Internal: unit tests of eviction and expiry mechanics turn it off to reason in whole
+    /// units ("a budget of 10, entries of size 1"); the tests of the rule itself keep it on.
+    /// </summary>
+    internal bool ChargeOverheadOnDeclaredSize { get; set; } = true;
+
     /// <summary>Gets or sets whether the budget in force shrinks while the process is short of memory.</summary>
     /// <value>
     /// Defaults to <see langword="true"/>: every <see cref="MemoryCheckInterval"/> the cache reads the GC's memory

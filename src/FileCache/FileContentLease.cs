@@ -1,11 +1,9 @@
-using System.Buffers;
-
 namespace FileCache;
 
 /// <summary>
 /// A cached file's bytes lent to the caller by <see cref="IFileCache.TryLeaseContent"/>: the cached memory itself
-/// for a file stored as is, or a buffer rented from <see cref="ArrayPool{T}.Shared"/> holding the decompressed
-/// bytes. Dispose it exactly once when done (a <c>using</c> declaration does); do not keep the memory afterwards
+/// for a file stored as is, or a buffer from the cache's small bounded pool (at most four buffers of 256 KiB are kept;
+/// a larger file gets a buffer of its own) holding the decompressed bytes. Dispose it exactly once when done (a <c>using</c> declaration does); do not keep the memory afterwards
 /// and do not copy the struct to dispose it twice.
 /// </summary>
 public struct FileContentLease : IDisposable, IEquatable<FileContentLease>
@@ -40,7 +38,7 @@ public struct FileContentLease : IDisposable, IEquatable<FileContentLease>
     /// <returns><see langword="true"/> when they lend different memory.</returns>
     public static bool operator !=(FileContentLease left, FileContentLease right) => !left.Equals(right);
 
-    /// <summary>Returns the rented buffer, if any, to the pool.</summary>
+    /// <summary>Returns the rented buffer, if any, to the cache's bounded scratch pool.</summary>
     public void Dispose()
     {
         byte[]? rented = _rented;
@@ -48,7 +46,7 @@ public struct FileContentLease : IDisposable, IEquatable<FileContentLease>
         _memory = default;
         if (rented is not null)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            Compression.CompressionScratch.Return(rented);
         }
     }
 

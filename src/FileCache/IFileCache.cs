@@ -25,6 +25,11 @@ public interface IFileCache : IDisposable
     IReadOnlyCollection<string> Projects { get; }
 
     /// <summary>Registers a project at run time.</summary>
+    /// <remarks>
+    /// Amortized constant time, however many projects are registered. A watch on a large root is set up in the
+    /// background after at most half a second: until it is up, reads of the project's files go to the disk and are not
+    /// cached, and <see cref="SynchronizeAsync"/> returns at once.
+    /// </remarks>
     /// <param name="project">The project's options; validated as at start-up.</param>
     /// <exception cref="ArgumentException">The options are invalid or a project of that name exists.</exception>
     void AddProject(FileCacheProjectOptions project);
@@ -154,6 +159,11 @@ public interface IFileCache : IDisposable
     /// <param name="cancellationToken">Cancels this caller's wait.</param>
     /// <returns>The value.</returns>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> has no known size and <paramref name="options"/> sets none.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The loader returned <see langword="null"/> (nothing is cached: a null could not be told apart from a miss), or the
+    /// caller is itself a loader that waits, directly or through other loaders, for the key it is loading (which would
+    /// never complete).
+    /// </exception>
     ValueTask<T> GetOrAddAsync<T>(FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -187,6 +197,7 @@ public interface IFileCache : IDisposable
     /// <param name="value">The value.</param>
     /// <param name="options">Size and expiration of the entry.</param>
     /// <returns><see langword="true"/> when stored; <see langword="false"/> when refused because it is larger than the budget, the project's quota or <see cref="FileCacheOptions.MaxEntryBytes"/> (counted as rejected; any older value stays).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is <see langword="null"/>.</exception>
     bool Set<T>(in FileKey key, T value, FileCacheEntryOptions? options = null);
 
     /// <summary>Removes the value under a key, and keeps a load of that key already under way from caching its result.</summary>

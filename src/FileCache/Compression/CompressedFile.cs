@@ -81,7 +81,7 @@ internal sealed class CompressedFile
         }
 
         int worthIt = (int)(length * (1.0 - minSavings));
-        byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(length));
+        byte[] scratch = CompressionScratch.Rent(LZ4Codec.MaximumOutputSize(length));
         try
         {
             int encoded = LZ4Codec.Encode(content, scratch, LZ4Level.L00_FAST);
@@ -94,7 +94,7 @@ internal sealed class CompressedFile
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+            CompressionScratch.Return(scratch);
         }
     }
 

@@ -16,6 +16,9 @@ internal static class Throw
     public static T Argument<T>(string message, string paramName) => throw new ArgumentException(message, paramName);
 
     [DoesNotReturn]
+    public static void ArgumentNull(string paramName, string message) => throw new ArgumentNullException(paramName, message);
+
+    [DoesNotReturn]
     public static void UnknownProject(string project, string paramName) =>
         throw new ArgumentException($"Project '{project}' is not registered with the cache.", paramName);
 

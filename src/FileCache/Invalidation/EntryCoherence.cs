@@ -42,6 +42,10 @@ internal abstract class EntryRefresher
 /// <summary>Reloads with the loader and options the entry was first loaded with.</summary>
 internal sealed class EntryRefresher<T>(Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options) : EntryRefresher
 {
+    /// <summary>Is this the refresher of <paramref name="otherLoader"/> with <paramref name="otherOptions"/> (so it can be shared)?</summary>
+    public bool Matches(Func<FileKey, CancellationToken, ValueTask<T>> otherLoader, FileCacheEntryOptions? otherOptions) =>
+        ReferenceEquals(loader, otherLoader) && ReferenceEquals(options, otherOptions);
+
     public override Task RefreshAsync(DefaultFileCache cache, Partition partition, FileKey key) =>
         cache.ReloadAsync(partition, key, loader, options).AsTask();
 }

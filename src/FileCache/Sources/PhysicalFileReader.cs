@@ -51,9 +51,9 @@ internal static class PhysicalFileReader
             lengthLied = after == before;
         }
 
-        throw new IOException(lengthLied
-            ? $"The file '{fullPath}' held more or fewer bytes than its length on every read while its version stayed the same: a pseudo-file (such as those under /proc or /sys) is not read."
-            : $"The file '{fullPath}' kept changing while it was read ({MaxAttempts} attempts).");
+        throw lengthLied
+            ? new IOException($"The file '{fullPath}' held more or fewer bytes than its length on every read while its version stayed the same: a pseudo-file (such as those under /proc or /sys) is not read.")
+            : new FileChangedDuringReadException(fullPath, MaxAttempts);
     }
 
     /// <summary>Reads the whole file and one probe byte past its end (does the file hold more than its length said?).</summary>

@@ -51,14 +51,15 @@ internal sealed partial class DefaultFileCache
                 lease = new FileContentLease(file.Content, null);
                 return true;
             case CompressedFile compressed:
-                byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(compressed.Length);
+                // The bounded scratch, not the shared pool (which would keep a buffer per size class and core for good).
+                byte[] rented = CompressionScratch.Rent(compressed.Length);
                 try
                 {
                     compressed.DecodeTo(rented);
                 }
                 catch
                 {
-                    System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                    CompressionScratch.Return(rented);
                     throw;
                 }
 

@@ -18,10 +18,18 @@ internal sealed partial class DefaultFileCache
         }
 
         var watcher = new ProjectWatcher(this, partition, _inv, _time);
-        if (_inv.Watchers.TryAdd(partition, watcher))
+        if (!_inv.Watchers.TryAdd(partition, watcher))
+        {
+            return;
+        }
+
+        if (_inv.UsePolling)
         {
             watcher.Start();
+            return;
         }
+
+        StartWatcherInBackground(partition, watcher);
     }
 
     private void StopWatching(Partition partition)

@@ -20,6 +20,11 @@ internal sealed partial class DefaultFileCache
     /// </summary>
     internal const long CachedFileOverhead = 112;
 
+    private Invalidation.EntryRefresher? _lastRefresher;
+
+    /// <summary>How many times a caller who joined reads that failed because the file kept changing starts afresh.</summary>
+    private const int MaxJoinerRetries = 2;
+
     /// <inheritdoc/>
     public ValueTask<T> GetOrAddAsync<T>(FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -66,12 +71,18 @@ internal sealed partial class DefaultFileCache
     {
         ThrowIfDisposed();
         var partition = GetPartition(key, nameof(key));
+        if (value is null)
+        {
+            Throw.ArgumentNull(nameof(value), "A null value is not cached (it could never be told apart from a miss).");
+        }
+
         ValidateEntryOptions<T>(options);
         return Insert(partition, key, value, options, load: null);
     }
 
     private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false, Invalidation.EntryRefresher? refresher = null, bool rememberMissing = false)
     {
+        int joinerRetries = 0;
         while (true)
         {
             if (partition.InFlight.TryGetValue(key, out var existing))
@@ -90,10 +101,22 @@ internal sealed partial class DefaultFileCache
                     continue;
                 }
 
+                // A loader that waits for its own key (directly or through other loads) would wait forever.
+                LoadOperation.ThrowIfWaitingForItself(existing);
                 if (existing is LoadOperation<T> shared && shared.TryJoin())
                 {
                     shared.RememberMissing |= rememberMissing;
-                    return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Sources.FileChangedDuringReadException) when (joinerRetries++ < MaxJoinerRetries)
+                    {
+                        // That read started before us and the file changed under it; our own read may begin after the
+                        // last write, so we are owed a fresh attempt rather than its failure. (The caller who started a
+                        // read hears its failure; bounded, so a file rewritten without pause still fails.)
+                        continue;
+                    }
                 }
 
                 // A load of another type for the same key, or one being abandoned: let it finish, then retry.
@@ -111,45 +134,72 @@ internal sealed partial class DefaultFileCache
                 return cached;
             }
 
-            var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation))
+            var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation), cancellationToken.CanBeCanceled)
             {
                 Options = options,
                 StartedAt = _inv.Clock.Now,
-                Refresher = refresher ?? (ReferenceEquals(loader, _diskLoader) ? null : new Invalidation.EntryRefresher<T>(loader, options)),
+                Refresher = refresher ?? (ReferenceEquals(loader, _diskLoader) ? null : RefresherFor(loader, options)),
                 RememberMissing = rememberMissing,
             };
+            bool tracked = TrackDependencies(load);
             if (!partition.InFlight.TryAdd(key, load))
             {
+                if (tracked)
+                {
+                    UntrackDependencies(load);
+                }
+
                 continue;
             }
 
-            var telemetry = _observer.StartLoad(partition, key);
-            load.Start(
-                loader,
-                (op, value) =>
-                {
-                    op.Partition.Counters.Loads.Increment();
-                    try
-                    {
-                        Insert(op.Partition, op.Key, value, options, op);
-                    }
-                    finally
-                    {
-                        _observer.EndLoad(telemetry, failed: false);
-                    }
-                },
-                (op, exception) =>
-                {
-                    op.Partition.Counters.LoadFailures.Increment();
-                    _observer.EndLoad(telemetry, failed: true);
-                    if (exception is FileNotFoundException && op.RememberMissing)
-                    {
-                        RememberMissingFile(op);
-                    }
-                });
-            CacheObserver.LoadStarted(telemetry);
+            load.Telemetry = _observer.StartLoad(partition, key);
+            load.Start(loader, this);
+            CacheObserver.LoadStarted(load.Telemetry);
             return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A load's loader returned <paramref name="value"/>: count it and insert it (unless fenced), before it leaves the in-flight table.</summary>
+    internal void OnLoaded<T>(LoadOperation<T> load, T value)
+    {
+        load.Partition.Counters.Loads.Increment();
+        try
+        {
+            Insert(load.Partition, load.Key, value, load.Options, load);
+        }
+        finally
+        {
+            UntrackDependencies(load);
+            _observer.EndLoad(load.Telemetry, failed: false);
+        }
+    }
+
+    /// <summary>A load's loader threw, was cancelled, or returned null.</summary>
+    internal void OnLoadFailed(LoadOperation load, Exception? exception)
+    {
+        UntrackDependencies(load);
+        load.Partition.Counters.LoadFailures.Increment();
+        _observer.EndLoad(load.Telemetry, failed: true);
+        if (exception is FileNotFoundException && load.RememberMissing)
+        {
+            RememberMissingFile(load);
+        }
+    }
+
+    /// <summary>
+    /// The refresher for entries loaded by <paramref name="loader"/> with <paramref name="options"/>: the last one made
+    /// when it matches (callers usually pass the same loader and options on every miss), so a miss allocates none.
+    /// </summary>
+    private Invalidation.EntryRefresher<T> RefresherFor<T>(Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options)
+    {
+        if (Volatile.Read(ref _lastRefresher) is Invalidation.EntryRefresher<T> last && last.Matches(loader, options))
+        {
+            return last;
+        }
+
+        var made = new Invalidation.EntryRefresher<T>(loader, options);
+        Volatile.Write(ref _lastRefresher, made);
+        return made;
     }
 
     // expected: when set, insert only in place of this very entry (still cached under the key), fencing the key's loads under way.
@@ -166,7 +216,11 @@ internal sealed partial class DefaultFileCache
             _observer.Compressed(file.Length, compressed.Block.Length);
         }
 
-        long size = options?.Size ?? (SizeOf(stored) + EntryOverhead);
+        // A declared size is the value's; the entry's own structures come on top, as for values the cache sizes itself,
+        // so that no declared size (0 included) lets entries hold more heap than the budget says.
+        long payload = options?.Size ?? SizeOf(stored);
+        long overhead = options?.Size is null ? EntryOverhead : _declaredSizeOverhead;
+        long size = payload > long.MaxValue - overhead ? long.MaxValue : payload + overhead;
         long now = _time.GetTimestamp();
         long absolute = options?.AbsoluteExpirationRelativeToNow is { } relative ? ToTimestampTicks(relative) : _defaultAbsoluteTicks ?? 0;
         long sliding = options?.SlidingExpiration is { } slide ? ToTimestampTicks(slide) : _defaultSlidingTicks ?? 0;
@@ -196,7 +250,7 @@ internal sealed partial class DefaultFileCache
                 FenceLoadLocked(partition, key);
             }
 
-            inserted = inPlace && !_disposed && _store.InsertLocked(entry, load, now, sink);
+            inserted = inPlace && !_disposed && !RefusedWhileWatchStarts(partition, value, options) && _store.InsertLocked(entry, load, now, sink);
             if (inserted && replacing)
             {
                 CascadeLocked(key, sink);

@@ -24,6 +24,7 @@ internal sealed partial class DefaultFileCache : IFileCache
     private readonly int _maxExpirationsPerScan;
     private readonly int? _compressionThreshold;
     private readonly double _minCompressionSavings;
+    private readonly long _declaredSizeOverhead;
     private readonly Eviction.IMemoryInfoSource _memory;
     private readonly Eviction.MemoryPressureMonitor _pressure;
     private readonly Func<int> _checkMemory;
@@ -31,7 +32,7 @@ internal sealed partial class DefaultFileCache : IFileCache
     private readonly Invalidation.InvalidationRuntime _inv;
     private readonly Loading.LoadPipeline _pipeline;
     private readonly long _negativeTtlTicks;
-    private volatile PartitionTable _partitions = PartitionTable.Empty;
+    private readonly PartitionTable _partitions = new();
     private volatile bool _disposed;
 
     /// <summary>Creates a cache from options that have been validated.</summary>
@@ -64,6 +65,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _maxExpirationsPerScan = options.MaxExpirationsPerScan;
         _compressionThreshold = options.CompressionThresholdBytes;
         _minCompressionSavings = options.MinCompressionSavings;
+        _declaredSizeOverhead = options.ChargeOverheadOnDeclaredSize ? EntryOverhead : 0;
         _sweep = SweepExpired;
         _sweeper = new Eviction.MaintenanceTimer(timeProvider, options.ExpirationScanInterval, _sweep);
         _memory = memory;
@@ -79,6 +81,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         var self = new WeakReference<DefaultFileCache>(this);
         _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes);
         _hitSampleThreshold = _observer.HitSampleThreshold;
+        _observer.Metrics.StoreLock = _store.Lock;
         _inv = new Invalidation.InvalidationRuntime(options.Invalidation, timeProvider, strategies, hooks, logger);
         _negativeTtlTicks = NegativeEntryLifetime(options.Invalidation);
         _store.Index.Resolve = key => _partitions.Find(key.Project, key.ProjectHash);
@@ -123,7 +126,7 @@ internal sealed partial class DefaultFileCache : IFileCache
                 Throw.Argument($"Project '{project.Name}' is already registered.", nameof(project));
             }
 
-            _partitions = _partitions.With(partition);
+            _partitions.Add(partition);
         }
 
         StartWatching(partition);
@@ -143,7 +146,7 @@ internal sealed partial class DefaultFileCache : IFileCache
                 return false;
             }
 
-            _partitions = _partitions.Without(partition);
+            _partitions.Remove(partition);
         }
 
         StopWatching(partition);
@@ -173,9 +176,22 @@ internal sealed partial class DefaultFileCache : IFileCache
         ThrowIfDisposed();
         var projects = new Dictionary<string, CacheCounters>(StringComparer.Ordinal);
         var total = default(CacheCounters);
-        foreach (var partition in _partitions.All)
+        var partitions = _partitions.All;
+        var held = new (long Count, long Bytes)[partitions.Length];
+        lock (_store.Lock)
         {
-            var counters = partition.Counters.Snapshot(Volatile.Read(ref partition.Count), Volatile.Read(ref partition.Bytes));
+            // What is held, read between two store operations: an insert links its entry before it evicts to make room,
+            // so a read in between (without the lock) saw more than the budget.
+            for (int i = 0; i < partitions.Length; i++)
+            {
+                held[i] = (partitions[i].Count, partitions[i].Bytes);
+            }
+        }
+
+        for (int i = 0; i < partitions.Length; i++)
+        {
+            var partition = partitions[i];
+            var counters = partition.Counters.Snapshot(held[i].Count, held[i].Bytes);
             projects[partition.Name] = counters;
             total += counters;
         }

@@ -64,6 +64,12 @@ internal sealed class Partition
     /// <summary>Set (under the store lock) when the project is unregistered.</summary>
     public bool Removed;
 
+    /// <summary>True while the project's watch is being set up: nothing read from disk is cached meanwhile (cleared under the store lock).</summary>
+    public volatile bool WatchPending;
+
+    /// <summary>Completes when the project's watch set-up has finished (null when it had none).</summary>
+    public Task? WatchReady;
+
     public static int HashName(string name) => Keys.KeyHash.Of(name);
 }
 
