@@ -71,7 +71,8 @@ internal sealed class LoadOperation<T> : LoadOperation
         return false;
     }
 
-    public void Start(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
+    /// <summary>Runs the load: <paramref name="loader"/>, or when it is null the Refresher as an <see cref="Invalidation.EntryLoader{T}"/> (a state loader, with no delegate bound to it).</summary>
+    public void Start(Func<FileKey, CancellationToken, ValueTask<T>>? loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
     {
         _ = RunAsync(loader, complete, fail);
     }
@@ -106,12 +107,14 @@ internal sealed class LoadOperation<T> : LoadOperation
         }
     }
 
-    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
+    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>>? loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
     {
         T value;
         try
         {
-            value = await loader(Key, _cancellation.Token).ConfigureAwait(false);
+            value = loader is not null
+                ? await loader(Key, _cancellation.Token).ConfigureAwait(false)
+                : await ((Invalidation.EntryLoader<T>)Refresher!).LoadAsync(Key, _cancellation.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (_cancellation.IsCancellationRequested)
         {
