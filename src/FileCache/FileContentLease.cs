@@ -18,7 +18,7 @@ namespace FileCache;
 public struct FileContentLease : IDisposable, IEquatable<FileContentLease>
 {
     private LeaseBuffer? _owner;
-    private int _generation;
+    private readonly int _generation;
     private ReadOnlyMemory<byte> _memory;
 
     internal FileContentLease(ReadOnlyMemory<byte> memory)

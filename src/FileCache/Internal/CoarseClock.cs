@@ -3,7 +3,7 @@ namespace FileCache.Internal;
 /// <summary>
 /// A "now" that costs one field read on a hit instead of a clock read (about 4 ns against 26 ns), in the provider's
 /// timestamps. It never runs ahead of the provider's precise clock, but it lags: the system clock's
-/// <see cref="Environment.TickCount64"/> moves in steps (4 ms here), and a timer-driven value lags by a period or more
+/// <c>Environment.TickCount64</c> moves in steps (4 ms here), and a timer-driven value lags by a period or more
 /// when its timer runs late. <see cref="Margin"/> bounds that lag from what was measured (twice the largest step seen,
 /// and more than any lag seen at a precise read), so a caller that compares with a deadline can take the fast answer
 /// only when <c>Now</c> is more than <see cref="Margin"/> before it, and read <see cref="Precise"/> otherwise.
@@ -72,7 +72,7 @@ internal sealed class CoarseClock : IDisposable
 
     public void Dispose() => _timer?.Dispose();
 
-    /// <summary>The step of <see cref="Environment.TickCount64"/> in milliseconds, measured once per process (at most ~50 ms of watching).</summary>
+    /// <summary>The step of <c>Environment.TickCount64</c> in milliseconds, measured once per process (at most ~50 ms of watching).</summary>
 #pragma warning disable RS0030 // Measures Environment.TickCount64 itself (the system clock's coarse "now"), once per process.
     private static long SystemStepMilliseconds()
     {
