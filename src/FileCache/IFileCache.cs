@@ -270,7 +270,13 @@ public interface IFileCache : IDisposable
     event EventHandler<FileCacheMemoryAlertEventArgs>? MemoryAlert;
 
     /// <summary>Gets the cache's monitor (history, alerts, latencies, hot keys); a decorator returns its inner cache's.</summary>
-    Monitoring.CacheMonitor Monitor { get; }
+    /// <remarks>
+    /// Monitors are made by the cache engine only. The default implementation, for an implementation compiled against a
+    /// version without this member, throws <see cref="NotSupportedException"/>: a decorator forwards its inner cache's.
+    /// </remarks>
+    /// <exception cref="NotSupportedException">The implementation has no monitor (it does not override this member).</exception>
+    Monitoring.CacheMonitor Monitor => throw new NotSupportedException(
+        $"{GetType().Name} has no monitor: a decorator returns its inner cache's IFileCache.Monitor; only the cache engine makes monitors.");
 
     /// <summary>Returns an immutable snapshot of the statistics, in total and per project, with the memory status and the invalidation counters.</summary>
     /// <returns>The snapshot.</returns>

@@ -10,6 +10,9 @@ internal static class Throw
     public static void ObjectDisposed() => throw new ObjectDisposedException(nameof(IFileCache));
 
     [DoesNotReturn]
+    public static void LeaseDisposed() => throw new ObjectDisposedException(nameof(FileContentLease), "A copy of this lease was disposed; its buffer has gone back to the pool.");
+
+    [DoesNotReturn]
     public static void Argument(string message, string paramName) => throw new ArgumentException(message, paramName);
 
     [DoesNotReturn]

@@ -138,7 +138,7 @@ internal sealed partial class DefaultFileCache
     }
 
     /// <summary>Reloads a key for a background refresh: like a miss, but without returning the (stale) cached value.</summary>
-    internal ValueTask<T> ReloadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, EntryRefresher? refresher = null) =>
+    internal ValueTask<T> ReloadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>>? loader, FileCacheEntryOptions? options, EntryRefresher? refresher = null) =>
         LoadAsync(partition, key, loader, options, CancellationToken.None, refresh: true, refresher);
 
     /// <summary>Builds the invalidation state of a new entry, or null when it needs none (then it costs nothing).</summary>

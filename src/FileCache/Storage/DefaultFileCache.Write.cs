@@ -63,7 +63,7 @@ internal sealed partial class DefaultFileCache
         }
 
         var adapter = new Invalidation.StateEntryRefresher<TState, T>(state, loader, options);
-        return LoadAsync(partition, key, adapter.Load, options, cancellationToken, refresh: false, adapter);
+        return LoadAsync<T>(partition, key, loader: null, options, cancellationToken, refresh: false, adapter);
     }
 
     /// <inheritdoc/>
@@ -80,7 +80,8 @@ internal sealed partial class DefaultFileCache
         return Insert(partition, key, value, options, load: null);
     }
 
-    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false, Invalidation.EntryRefresher? refresher = null, bool rememberMissing = false)
+    /// <summary>The single-flight load: <paramref name="loader"/>, or when it is null <paramref name="refresher"/>, which must then be an <see cref="Invalidation.EntryLoader{T}"/>.</summary>
+    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>>? loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false, Invalidation.EntryRefresher? refresher = null, bool rememberMissing = false)
     {
         int joinerRetries = 0;
         while (true)
@@ -138,7 +139,7 @@ internal sealed partial class DefaultFileCache
             {
                 Options = options,
                 StartedAt = _inv.Clock.Now,
-                Refresher = refresher ?? (ReferenceEquals(loader, _diskLoader) ? null : RefresherFor(loader, options)),
+                Refresher = refresher ?? (ReferenceEquals(loader, _diskLoader) ? null : RefresherFor(loader!, options)),
                 RememberMissing = rememberMissing,
             };
             bool tracked = TrackDependencies(load);

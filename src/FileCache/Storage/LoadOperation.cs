@@ -134,7 +134,8 @@ internal sealed class LoadOperation<T> : LoadOperation
         return false;
     }
 
-    public void Start(Func<FileKey, CancellationToken, ValueTask<T>> loader, DefaultFileCache owner)
+    /// <summary>Runs the load: <paramref name="loader"/>, or when it is null the Refresher as an <see cref="Invalidation.EntryLoader{T}"/> (a state loader, with no delegate bound to it).</summary>
+    public void Start(Func<FileKey, CancellationToken, ValueTask<T>>? loader, DefaultFileCache owner)
     {
         _ = RunAsync(loader, owner);
     }
@@ -172,7 +173,7 @@ internal sealed class LoadOperation<T> : LoadOperation
         }
     }
 
-    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>> loader, DefaultFileCache owner)
+    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>>? loader, DefaultFileCache owner)
     {
         // The loader runs (and flows into whatever it awaits) with this load on top of the chain; being an async method,
         // this one restores the caller's flow when it returns or yields.
@@ -181,7 +182,10 @@ internal sealed class LoadOperation<T> : LoadOperation
         T value;
         try
         {
-            value = await loader(Key, _cancellation?.Token ?? CancellationToken.None).ConfigureAwait(false);
+            var token = _cancellation?.Token ?? CancellationToken.None;
+            value = loader is not null
+                ? await loader(Key, token).ConfigureAwait(false)
+                : await ((Invalidation.EntryLoader<T>)Refresher!).LoadAsync(Key, token).ConfigureAwait(false);
             if (value is null)
             {
                 throw new InvalidOperationException(
