@@ -29,7 +29,7 @@ internal static class DashboardEndpoints
     {
         bool authorized = DashboardAccess.IsAuthorizedViewer(context);
         AntiforgeryTokenSet? tokens = authorized ? antiforgery.GetAndStoreTokens(context) : null;
-        return Results.Json(new SessionDto(
+        return Json(new SessionDto(
             state.Options.Title,
             authorized,
             authorized,
@@ -45,7 +45,7 @@ internal static class DashboardEndpoints
             return DashboardApi.BadWindow();
         }
 
-        return Results.Json(await DashboardApi.SummaryAsync(context, state, time, name, span).ConfigureAwait(false));
+        return Json(await DashboardApi.SummaryAsync(context, state, time, name, span).ConfigureAwait(false));
     }
 
     public static IResult History(DashboardState state, TimeProvider time, string? window)
@@ -56,10 +56,10 @@ internal static class DashboardEndpoints
         }
 
         var now = state.Reader.Read().Total;
-        return Results.Json(DashboardApi.History(state.Reader, name, span, now, time.GetUtcNow()));
+        return Json(DashboardApi.History(state.Reader, name, span, now, time.GetUtcNow()));
     }
 
-    public static IResult Alerts(DashboardState state) => Results.Json(DashboardApi.Alerts(state));
+    public static IResult Alerts(DashboardState state) => Json(DashboardApi.Alerts(state));
 
     public static async Task<IResult> UpdateRuleAsync(HttpContext context, string name, DashboardState state, IAntiforgery antiforgery)
     {
@@ -107,7 +107,7 @@ internal static class DashboardEndpoints
             return Results.Problem($"No alert rule is named '{name}'.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        return Results.Json(new { rule = name, mutedUntil = state.Mute(name, TimeSpan.FromMinutes(mute.Minutes)) });
+        return Json(new { rule = name, mutedUntil = state.Mute(name, TimeSpan.FromMinutes(mute.Minutes)) });
     }
 
     public static async Task<IResult> UnmuteAsync(HttpContext context, string name, DashboardState state, IAntiforgery antiforgery)
@@ -117,7 +117,7 @@ internal static class DashboardEndpoints
             return refused;
         }
 
-        return Results.Json(new { rule = name, wasMuted = state.Unmute(name) });
+        return Json(new { rule = name, wasMuted = state.Unmute(name) });
     }
 
     public static async Task<IResult> InvalidateProjectAsync(HttpContext context, string name, DashboardState state, IAntiforgery antiforgery)
@@ -132,14 +132,25 @@ internal static class DashboardEndpoints
             return Results.Problem($"No project is named '{name}'.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        return Results.Json(new { project = name, invalidated = state.Reader.InvalidateProject(name) });
+        return Json(new { project = name, invalidated = state.Reader.InvalidateProject(name) });
     }
+
+    /// <summary>
+    /// Writes JSON with the default (strict) encoder, whatever the application's JSON options say: keys and paths may hold
+    /// markup, and '&lt;', '&gt;', '&amp;' and quotes leave as \u escapes, so no consumer can mistake them for HTML.
+    /// </summary>
+    internal static IResult Json<T>(T value) => Results.Json(value, JsonOptions);
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.Default,
+    };
 
     private static IResult Apply(Func<Internal.RuleView> change)
     {
         try
         {
-            return Results.Json(change());
+            return Json(change());
         }
         catch (ArgumentOutOfRangeException ex)
         {
