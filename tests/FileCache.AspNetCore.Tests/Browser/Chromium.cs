@@ -110,6 +110,33 @@ internal static class Chromium
         driver.ExecuteScript("document.querySelector(arguments[0]).click();", css);
 }
 
+/// <summary>One browser for every browser test (starting Chromium takes seconds); started on first use, so skipped tests start nothing.</summary>
+public sealed class ChromiumFixture : IDisposable
+{
+    private readonly Lazy<ChromeDriver> _driver = new(() => Chromium.Start());
+
+    /// <summary>Gets the browser, with the errors of earlier pages drained.</summary>
+    public ChromeDriver Driver
+    {
+        get
+        {
+            var driver = _driver.Value;
+            driver.Navigate().GoToUrl("about:blank");
+            _ = driver.Manage().Logs.GetLog(LogType.Browser);
+            return driver;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_driver.IsValueCreated)
+        {
+            _driver.Value.Quit();
+            _driver.Value.Dispose();
+        }
+    }
+}
+
 /// <summary>A test that needs Chromium: skipped with the reason when it is missing, except under CI (CI=true), where it runs and fails.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class BrowserFactAttribute : FactAttribute

@@ -5,7 +5,7 @@ namespace FileCache.AspNetCore.Tests.Browser;
 
 /// <summary>The dashboard in headless Chromium, against the app on a loopback Kestrel port.</summary>
 [Collection(BrowserTestGroup.Name)]
-public sealed class DashboardBrowserTests
+public sealed class DashboardBrowserTests(ChromiumFixture browser)
 {
     private const string MarkupFile = "<img src=x onerror=alert(1)>.txt";
 
@@ -22,7 +22,7 @@ public sealed class DashboardBrowserTests
             }
 
             app.Monitor.TakeSnapshot();
-            using var driver = Start();
+            var driver = browser.Driver;
             driver.Navigate().GoToUrl(app.Address + "/filecache");
             WaitUntil(driver, () => Text(driver, "live") == "live", "the page to go live");
             WaitUntil(driver, () => Count(driver, "#hotkeys li[data-key]") > 0, "hot keys");
@@ -49,7 +49,7 @@ public sealed class DashboardBrowserTests
     public async Task LiveValues_AfterAWorkload_ChangeWithoutReload()
     {
         await using var app = await TestApp.StartAsync(new TestAppOptions { Kestrel = true });
-        using var driver = Start();
+        var driver = browser.Driver;
         driver.Navigate().GoToUrl(app.Address + "/filecache");
         WaitUntil(driver, () => Text(driver, "live") == "live", "the page to go live");
         WaitUntil(driver, () => Text(driver, "entries") == "0", "zero entries");
@@ -83,7 +83,7 @@ public sealed class DashboardBrowserTests
                 MinimumEvents = 10,
             }),
         });
-        using var driver = Start();
+        var driver = browser.Driver;
         driver.Navigate().GoToUrl(app.Address + "/filecache");
         WaitUntil(driver, () => Text(driver, "live") == "live", "the page to go live");
         Assert.Equal("No active alert", Text(driver, "alerts-active"));
@@ -107,7 +107,7 @@ public sealed class DashboardBrowserTests
     public async Task Threshold_ChangedOnThePage_WithAPolicy_ReachesTheMonitor_AndMuteShows()
     {
         await using var app = await TestApp.StartAsync(new TestAppOptions { Kestrel = true, Policy = true, AdmitEveryone = true });
-        using var driver = Start();
+        var driver = browser.Driver;
         driver.Navigate().GoToUrl(app.Address + "/filecache");
         WaitUntil(driver, () => Text(driver, "live") == "live", "the page to go live");
         string row = $"#rules tr[data-rule='{BuiltInAlertRules.LowHitRatio}']";
@@ -127,7 +127,7 @@ public sealed class DashboardBrowserTests
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class BrowserTestGroup
+public sealed class BrowserTestGroup : ICollectionFixture<ChromiumFixture>
 {
     public const string Name = "browser";
 }
