@@ -1,11 +1,11 @@
 using FileCache.AspNetCore;
 using FileCache.AspNetCore.Dashboard;
 using FileCache.AspNetCore.Internal;
-using Microsoft.Extensions.DependencyInjection;
+using FileCache.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace FileCache.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the dashboard's services on a FileCache builder.</summary>
 public static class FileCacheBuilderDashboardExtensions
