@@ -100,9 +100,6 @@ internal static class DashboardApi
             {
                 first++;
             }
-
-            // Keep the snapshot just before the window: the first point's rates are measured from it.
-            first = Math.Max(0, first - 1);
         }
 
         var points = new List<HistoryPointDto>(all.Count - first);
@@ -124,8 +121,9 @@ internal static class DashboardApi
                 p.Counters.Entries));
         }
 
-        // The window's hit ratio: from its first snapshot to now (since start when there is no history).
-        var baseline = first < all.Count ? all[first].Counters : default;
+        // Each point's rates are measured from the snapshot before it (inside the window or not). The window's hit ratio
+        // runs from its first snapshot to now, so it never counts traffic older than the window (since start without history).
+        var baseline = first < all.Count ? all[first].Counters : all.Count > 0 ? all[^1].Counters : default;
         long windowHits = now.Hits - baseline.Hits;
         long windowRequests = windowHits + (now.Misses - baseline.Misses);
         return new HistoryDto(window, windowRequests > 0 ? (double)windowHits / windowRequests : null, windowRequests, points);

@@ -36,7 +36,7 @@ public sealed class ApiTests
         await app.WorkloadAsync(hitsEach: 1);       // 20 misses, 20 hits
         app.Monitor.TakeSnapshot();                 // @10 min: ratio 0.5 over the interval
         time.Advance(TimeSpan.FromMinutes(2));
-        await app.WorkloadAsync(hitsEach: 3);       // 60 hits, no miss
+        await app.WorkloadAsync(hitsEach: 3);       // 80 hits, no miss
         app.Monitor.TakeSnapshot();                 // @12 min: ratio 1
         time.Advance(TimeSpan.FromMinutes(1));
 
@@ -45,15 +45,15 @@ public sealed class ApiTests
         Assert.Equal(2, points.Length); // @10 (before the window, the base) and @12
         Assert.Equal(0.5, points[0].GetProperty("hitRatio").GetDouble());
         Assert.Equal(1.0, points[1].GetProperty("hitRatio").GetDouble());
-        Assert.Equal(60 / 120.0, points[1].GetProperty("requestsPerSecond").GetDouble(), 6);
-        Assert.Equal(1.0, five.RootElement.GetProperty("hitRatio").GetDouble()); // from @10 to now: 60 hits
-        Assert.Equal(60, five.RootElement.GetProperty("requests").GetInt64());
+        Assert.Equal(80 / 120.0, points[1].GetProperty("requestsPerSecond").GetDouble(), 6);
+        Assert.Equal(1.0, five.RootElement.GetProperty("hitRatio").GetDouble()); // from @10 to now: 80 hits
+        Assert.Equal(80, five.RootElement.GetProperty("requests").GetInt64());
 
         using var all = JsonDocument.Parse(await client.GetStringAsync("/filecache/api/history?window=all"));
         var allPoints = all.RootElement.GetProperty("points").EnumerateArray().ToArray();
         Assert.Equal(3, allPoints.Length);
         Assert.Equal(JsonValueKind.Null, allPoints[0].GetProperty("hitRatio").ValueKind);
-        Assert.Equal(80 / 100.0, all.RootElement.GetProperty("hitRatio").GetDouble());
+        Assert.Equal(100 / 120.0, all.RootElement.GetProperty("hitRatio").GetDouble(), 9);
     }
 
     [Fact]
