@@ -7,6 +7,7 @@
   const SVG = "http://www.w3.org/2000/svg";
   const state = { window: "5m", session: null, last: null, prev: null, timer: 0, busy: false, editing: false };
   const colors = { capacity: "#f87171", expired: "#f5b84a", removed: "#8b7cf6", replaced: "#38d9c9", invalidated: "#60a5fa" };
+  const metricNames = { HitRatio: "hit ratio", CapacityEvictionsPerMinute: "capacity evictions/min", MemoryUsage: "memory use", LoadFailureRatio: "load failure ratio", AverageLoadSeconds: "mean load time" };
   const causeColors = ["#38d9c9", "#8b7cf6", "#f5b84a", "#60a5fa", "#f87171", "#34d399", "#fb7185"];
 
   // ---- helpers ------------------------------------------------------------------------------------------------
@@ -158,7 +159,7 @@
     const windowRatio = s.history.hitRatio;
     gauge(windowRatio !== null ? windowRatio : s.totals.hitRatio);
     setText("hit-ratio", pct(windowRatio !== null ? windowRatio : (s.totals.hits + s.totals.misses ? s.totals.hitRatio : null)));
-    setText("hit-window", windowRatio !== null ? "last " + ({ "5m": "5 min", "1h": "hour", all: "history" })[s.window] : "since start");
+    setText("hit-window", windowRatio !== null ? ({ "5m": "last 5 min", "1h": "last hour", all: "all kept" })[s.window] : "since start");
     setText("hit-total", num(s.totals.hits) + " hits · " + num(s.totals.misses) + " misses · " + pct(s.totals.hitRatio) + " since start");
 
     setText("mem-bytes", bytes(s.budget.bytes));
@@ -224,7 +225,7 @@
       ? [el("li", { class: "ok", text: "No active alert" })]
       : active.map(a => el("li", { class: a.mutedUntil ? "muted-alert" : "", "data-rule": a.alert.rule },
         el("strong", { text: a.alert.rule }),
-        el("span", { text: a.alert.metric + " " + fmtMetric(a.alert.metric, a.alert.value) + " (threshold " + fmtMetric(a.alert.metric, a.alert.threshold) + ")" }),
+        el("span", { text: (metricNames[a.alert.metric] || a.alert.metric) + " " + fmtMetric(a.alert.metric, a.alert.value) + " (threshold " + fmtMetric(a.alert.metric, a.alert.threshold) + ")" }),
         el("span", { class: "muted", text: "raised " + ago(a.alert.raisedAt) + (a.mutedUntil ? " · muted until " + time(a.mutedUntil) : "") })));
     $("alerts-active").replaceChildren(...list);
     const recent = s.alerts.recent.slice(0, 8).map(r => el("li", null,
@@ -282,7 +283,7 @@
     const actions = state.session && state.session.actionsEnabled;
     const rows = s.alerts.rules.map(r => {
       const cls = (r.changed ? "changed " : "") + (r.active ? "firing" : "");
-      const when = r.metric + " " + r.comparison + " over " + span(r.windowSeconds);
+      const when = (metricNames[r.metric] || r.metric) + " " + r.comparison + ", " + (r.windowSeconds > 0 ? "over " : "") + span(r.windowSeconds);
       if (!actions) {
         return el("tr", { class: cls, "data-rule": r.name },
           el("td", { text: r.name }), el("td", { text: when }),

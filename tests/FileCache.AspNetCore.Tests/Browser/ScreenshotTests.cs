@@ -19,7 +19,7 @@ public sealed class ScreenshotTests(ChromiumFixture browser)
     public async Task Dashboard_UnderAWorkload_RendersEveryPanel_AndIsPhotographed()
     {
         var start = DateTimeOffset.UtcNow.AddMinutes(-6);
-        var time = new FakeTimeProvider(start);
+        var time = new WallTimestamps(start);
         string docs = Path.Combine(Path.GetTempPath(), "filecache-docs-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(docs, "guides"));
         var random = new Random(7);
@@ -112,6 +112,14 @@ public sealed class ScreenshotTests(ChromiumFixture browser)
         {
             Directory.Delete(docs, recursive: true);
         }
+    }
+
+    /// <summary>A fake clock for dates and timers, with real timestamps, so that durations (latency) are measured.</summary>
+    private sealed class WallTimestamps(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        public override long TimestampFrequency => System.TimestampFrequency;
+
+        public override long GetTimestamp() => System.GetTimestamp();
     }
 
     private static int Zipf(Random random, int n) => (int)Math.Min(n - 1, Math.Floor(Math.Pow(n + 1, random.NextDouble()) - 1));
