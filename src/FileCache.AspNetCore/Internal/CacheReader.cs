@@ -24,8 +24,11 @@ internal sealed class CacheReader
     public CacheMonitor Monitor { get; }
 
     /// <summary>Builds the reader from DI: the cache and its monitor.</summary>
-    public static CacheReader Create(IServiceProvider services) =>
-        new(services.GetRequiredService<IFileCache>(), services.GetRequiredService<CacheMonitor>());
+    public static CacheReader Create(IServiceProvider services)
+    {
+        var cache = services.GetRequiredService<IFileCache>();
+        return new(cache, cache.Monitor);
+    }
 
     public IReadOnlyCollection<string> Projects => _cache.Projects;
 
@@ -33,7 +36,7 @@ internal sealed class CacheReader
     public CacheView Read()
     {
         var stats = _cache.GetStatistics();
-        var memory = _cache.GetMemoryStatus();
+        var memory = stats.Memory;
         var inv = stats.Invalidation;
         var byCause = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var cause in Enum.GetValues<InvalidationCause>())
