@@ -47,7 +47,8 @@
     return (i === 0 ? String(Math.round(b)) : b.toFixed(b < 10 ? 2 : 1)) + " " + u[i];
   }
   function ms(v) {
-    if (!v) return "–";
+    if (v === null || v === undefined || isNaN(v)) return "–";
+    if (v <= 0.0005) return "< 1 µs";
     if (v < 1) return (v * 1000).toFixed(0) + " µs";
     if (v < 1000) return v.toFixed(v < 10 ? 2 : 1) + " ms";
     return (v / 1000).toFixed(2) + " s";
@@ -169,11 +170,11 @@
     const pressure = s.budget.effectiveBytes < s.budget.configuredBytes ? " (lowered from " + bytes(s.budget.configuredBytes) + " by memory pressure)" : "";
     setText("mem-foot", pct(s.budget.usage) + " of the " + bytes(s.budget.effectiveBytes) + " budget in force" + pressure);
 
-    setText("hit-p50", ms(s.hitLatency.p50));
-    setText("hit-p99", ms(s.hitLatency.p99));
+    setText("hit-p50", s.hitLatency.count ? ms(s.hitLatency.p50) : "–");
+    setText("hit-p99", s.hitLatency.count ? ms(s.hitLatency.p99) : "–");
     setText("hit-count", num(s.hitLatency.count) + " hits timed (sampled)");
-    setText("load-p50", ms(s.loadLatency.p50));
-    setText("load-p99", ms(s.loadLatency.p99));
+    setText("load-p50", s.loadLatency.count ? ms(s.loadLatency.p50) : "–");
+    setText("load-p99", s.loadLatency.count ? ms(s.loadLatency.p99) : "–");
     setText("load-count", num(s.loadLatency.count) + " loads · " + num(s.totals.loadFailures) + " failed");
 
     const requests = s.totals.hits + s.totals.misses;
@@ -323,7 +324,7 @@
     pill.className = "pill " + (c.isDegraded ? "bad" : "ok");
     setText("cluster-node", c.nodeId || "–");
     setText("cluster-seq", num(c.appliedSequence) + " / " + num(c.latestSequence));
-    setText("cluster-ack", ms(c.ackP50Ms) + " / " + ms(c.ackP99Ms));
+    setText("cluster-ack", (c.ackP50Ms === null ? "–" : ms(c.ackP50Ms)) + " / " + (c.ackP99Ms === null ? "–" : ms(c.ackP99Ms)));
     $("cluster-members").tBodies[0].replaceChildren(...c.members.map(m => el("tr", { "data-member": m.id },
       el("td", { text: m.id + (m.isSelf ? " (this node)" : "") }),
       el("td", { text: m.address || "–" }),
