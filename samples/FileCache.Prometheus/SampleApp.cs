@@ -1,3 +1,4 @@
+using System.Net;
 using FileCache.Monitoring;
 using FileCache.Statistics;
 using FileCache.Telemetry;
@@ -7,7 +8,8 @@ namespace FileCache.Prometheus;
 
 /// <summary>
 /// Serves files through a FileCache and exposes its metrics at <c>/metrics</c> in the Prometheus text format
-/// (OpenTelemetry's Prometheus exporter), and what the <see cref="CacheMonitor"/> sees at <c>/monitor</c>.
+/// (OpenTelemetry's Prometheus exporter), what the <see cref="CacheMonitor"/> sees at <c>/monitor</c>, the live
+/// dashboard at <c>/filecache</c> and a health check at <c>/health</c>.
 /// </summary>
 public static class SampleApp
 {
@@ -17,7 +19,13 @@ public static class SampleApp
     /// <summary>The project the served files belong to.</summary>
     public const string Project = "site";
 
-    /// <summary>Builds the app. Arguments: <c>--urls</c> (default <see cref="DefaultUrl"/>), <c>--root</c> (the directory to serve; default the current directory).</summary>
+    /// <summary>The authorization policy the dashboard is mapped with.</summary>
+    public const string DashboardPolicy = "filecache-dashboard";
+
+    /// <summary>
+    /// Builds the app. Arguments: <c>--urls</c> (default <see cref="DefaultUrl"/>), <c>--root</c> (the directory to serve;
+    /// default the current directory), <c>--workload true</c> (read the files in the background, for the dashboard).
+    /// </summary>
     /// <param name="args">Command-line arguments.</param>
     /// <returns>The app, not started.</returns>
     public static WebApplication Create(string[] args)
@@ -38,13 +46,27 @@ public static class SampleApp
             o.MaxBytes = 64L * 1024 * 1024;
             o.AddProject(Project, root);
             o.Statistics.HistoryInterval = TimeSpan.FromSeconds(10);
-        });
+        }).AddDashboard();
+        builder.Services.AddHealthChecks().AddFileCache();
+
+        // The dashboard's policy: who may see keys, change alert rules and invalidate projects. Here, local users (the
+        // sample listens on loopback only); in an application, a real policy such as RequireRole("ops").
+        builder.Services.AddAuthorization(o => o.AddPolicy(DashboardPolicy, p => p.RequireAssertion(context =>
+            context.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip))));
+        if (string.Equals(builder.Configuration["workload"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddHostedService(sp => new SampleWorkload(sp.GetRequiredService<IFileCache>(), root));
+        }
+
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(FileCacheTelemetry.MeterName)
             .AddPrometheusExporter());
 
         var app = builder.Build();
+        app.UseAuthorization();
         app.MapPrometheusScrapingEndpoint();
+        app.MapFileCacheDashboard("/filecache").RequireAuthorization(DashboardPolicy);
+        app.MapHealthChecks("/health");
         app.MapGet("/files/{**path}", ServeFile);
         app.MapGet("/monitor", (CacheMonitor monitor) => Results.Json(new MonitorView(
             monitor.GetLatency(CacheOperation.Hit),
