@@ -66,8 +66,9 @@ public static class SampleApp
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
         try
         {
-            var pending = cache.ReadAsync(Project, path, stop.Token);
-            var file = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(stop.Token);
+            // On the pool, so that a read stuck in a system call (a pipe with no writer) cannot hold this request's
+            // thread; the wait is bounded by the tokens either way.
+            var file = await Task.Run(() => cache.ReadAsync(Project, path, stop.Token).AsTask(), stop.Token).WaitAsync(stop.Token);
             return Results.Bytes(file.Content, "application/octet-stream");
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

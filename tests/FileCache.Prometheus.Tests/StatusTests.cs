@@ -37,7 +37,7 @@ public sealed class StatusTests : IAsyncLifetime
     [InlineData("nowhere/missing.txt", HttpStatusCode.NotFound)]
     [InlineData("docs", HttpStatusCode.NotFound)]
     [InlineData("escape.txt", HttpStatusCode.Forbidden)]
-    [InlineData("..%2Fsecret.txt", HttpStatusCode.BadRequest)]
+    [InlineData("bad%00name.txt", HttpStatusCode.BadRequest)]
     public async Task Files_EachDocumentedFailure_GetsItsStatus(string path, HttpStatusCode expected)
     {
         using var response = await _http.GetAsync(new Uri("/files/" + path, UriKind.Relative));
