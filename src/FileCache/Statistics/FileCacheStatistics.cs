@@ -26,6 +26,9 @@ public sealed class FileCacheStatistics
 
     /// <summary>Gets the invalidation counters: entries by cause, hooks, watcher overflows, soft invalidation.</summary>
     public Invalidation.InvalidationStatistics? Invalidation { get; init; }
+
+    /// <summary>Gets the memory status: the configured and the effective budget, the last memory load measured and the alerts raised.</summary>
+    public FileCacheMemoryStatus Memory { get; init; }
 }
 
 /// <summary>Counters of one project, or of all projects together.</summary>
