@@ -46,6 +46,12 @@ public sealed class CachedFile
     /// </summary>
     internal bool WrittenJustBeforeRead { get; init; }
 
+    /// <summary>Set when the load pipeline's compression stage already judged these bytes (then <see cref="CompressedBlock"/> is its answer).</summary>
+    internal bool CompressionTried { get; init; }
+
+    /// <summary>The LZ4 block the load pipeline made of these bytes, when worth keeping; the insert stores it instead of compressing again.</summary>
+    internal byte[]? CompressedBlock { get; init; }
+
     /// <summary>Gets the number of bytes in <see cref="Content"/>.</summary>
     public int Length => Content.Length;
 }

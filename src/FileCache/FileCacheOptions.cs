@@ -97,6 +97,13 @@ public sealed class FileCacheOptions
     /// <value>Defaults to <see cref="Invalidation.InvalidationOptions"/>'s defaults: watch every project root.</value>
     public Invalidation.InvalidationOptions Invalidation { get; } = new();
 
+    /// <summary>
+    /// Gets the stages a file miss runs through, in order, around the read from the project's source (ASP.NET Core
+    /// middleware style: <c>(context, next) =&gt; ...</c>). Usually filled by <c>IFileCacheBuilder.UseLoadStage</c>.
+    /// </summary>
+    /// <value>Empty by default: a miss reads the source (with the built-in telemetry and compression stages around it).</value>
+    public IList<Loading.FileLoadStage> LoadStages { get; } = new List<Loading.FileLoadStage>();
+
     /// <summary>Gets the projects registered at start-up. More can be added with <see cref="IFileCache.AddProject"/>.</summary>
     /// <value>Defaults to an empty list.</value>
     public IList<FileCacheProjectOptions> Projects { get; } = new List<FileCacheProjectOptions>();

@@ -61,6 +61,49 @@ public interface IFileCache : IDisposable
     /// <exception cref="IOException">The file cannot be read.</exception>
     ValueTask<CachedFile> ReadAsync(FileKey key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Returns a file's bytes, or <see langword="null"/> when the file does not exist. A missing file is remembered (a
+    /// negative entry): later calls answer <see langword="null"/> without asking the source, until the watcher, a poll or
+    /// an invalidation of the path reports a change (under <see cref="Invalidation.ValidationMode.ValidateOnRead"/> alone,
+    /// for at most the validation interval). Call <see cref="SynchronizeAsync"/> to see a file created just now.
+    /// </summary>
+    /// <param name="project">A registered project with a root directory or a source.</param>
+    /// <param name="path">The file's path relative to the root.</param>
+    /// <param name="cancellationToken">Cancels this caller's wait (and the read, when no other caller waits for it).</param>
+    /// <returns>The file's bytes and version, or <see langword="null"/> when it does not exist.</returns>
+    /// <exception cref="IOException">The file cannot be read (it is a directory, or changed while being read).</exception>
+    /// <exception cref="UnauthorizedAccessException">Access to the file is denied, or it links outside the root.</exception>
+    /// <remarks>The default, for implementations written before this member, reads through <see cref="ReadAsync(string, string, CancellationToken)"/> and answers <see langword="null"/> for a missing file, without remembering it.</remarks>
+    async ValueTask<CachedFile?> TryReadAsync(string project, string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadAsync(project, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Returns a file's bytes, or <see langword="null"/> when the file does not exist (remembered as for <see cref="TryReadAsync(string, string, CancellationToken)"/>).</summary>
+    /// <param name="key">A key without a variant.</param>
+    /// <param name="cancellationToken">Cancels this caller's wait (and the read, when no other caller waits for it).</param>
+    /// <returns>The file's bytes and version, or <see langword="null"/> when it does not exist.</returns>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <remarks>The default, for implementations written before this member, reads through <see cref="ReadAsync(FileKey, CancellationToken)"/> and answers <see langword="null"/> for a missing file, without remembering it.</remarks>
+    async ValueTask<CachedFile?> TryReadAsync(FileKey key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Gets a cached value without loading it.</summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The value, when found.</param>

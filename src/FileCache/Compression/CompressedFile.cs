@@ -62,9 +62,19 @@ internal sealed class CompressedFile
     /// Compresses <paramref name="file"/> when it is at least <paramref name="threshold"/> bytes long and the block
     /// saves at least <paramref name="minSavings"/> of them; otherwise returns null (keep the file as it is).
     /// </summary>
-    public static CompressedFile? TryCompress(CachedFile file, int threshold, double minSavings)
+    public static CompressedFile? TryCompress(CachedFile file, int threshold, double minSavings) =>
+        TryEncode(file.Content.Span, threshold, minSavings) is { } block ? new CompressedFile(file, block) : null;
+
+    /// <summary>The stored form of <paramref name="file"/> given its block, already encoded by <see cref="TryEncode"/>.</summary>
+    public static CompressedFile FromBlock(CachedFile file, byte[] block) => new(file, block);
+
+    /// <summary>
+    /// The LZ4 block of <paramref name="content"/> when it is at least <paramref name="threshold"/> bytes long and the
+    /// block saves at least <paramref name="minSavings"/> of them; otherwise null.
+    /// </summary>
+    public static byte[]? TryEncode(ReadOnlySpan<byte> content, int threshold, double minSavings)
     {
-        int length = file.Length;
+        int length = content.Length;
         if (length < threshold)
         {
             return null;
@@ -74,13 +84,13 @@ internal sealed class CompressedFile
         byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(length));
         try
         {
-            int encoded = LZ4Codec.Encode(file.Content.Span, scratch, LZ4Level.L00_FAST);
+            int encoded = LZ4Codec.Encode(content, scratch, LZ4Level.L00_FAST);
             if (encoded <= 0 || encoded > worthIt)
             {
                 return null;
             }
 
-            return new CompressedFile(file, scratch.AsSpan(0, encoded).ToArray());
+            return scratch.AsSpan(0, encoded).ToArray();
         }
         finally
         {

@@ -20,7 +20,7 @@ internal sealed class EntryCoherence
     /// </summary>
     public bool Racy;
 
-    /// <summary>Coarse timestamp from which the next read checks the file.</summary>
+    /// <summary>Timestamp from which the next read checks the file (see <c>CheckCoherence</c>).</summary>
     public long NextValidate;
 
     /// <summary>Timestamp when the entry was soft-invalidated; 0 while fresh.</summary>

@@ -208,6 +208,11 @@ internal sealed partial class DefaultFileCache
 
                 InvalidateCore(InvalidationRequest.ForDirectory(partition.Name, entry.Key.Path).With(InvalidationCause.Watcher, deleted), partition);
             }
+            else if (entry.Value is Sources.MissingFile missing && File.Exists(missing.Location))
+            {
+                // A negative entry whose file now exists: the poll's equivalent of the watcher's "created" event.
+                InvalidateCore(InvalidationRequest.ForDirectory(partition.Name, entry.Key.Path).With(InvalidationCause.Watcher, deletion: false), partition);
+            }
         }
     }
 }

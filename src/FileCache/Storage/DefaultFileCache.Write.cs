@@ -70,7 +70,7 @@ internal sealed partial class DefaultFileCache
         return Insert(partition, key, value, options, load: null);
     }
 
-    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false, Invalidation.EntryRefresher? refresher = null)
+    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false, Invalidation.EntryRefresher? refresher = null, bool rememberMissing = false)
     {
         while (true)
         {
@@ -92,6 +92,7 @@ internal sealed partial class DefaultFileCache
 
                 if (existing is LoadOperation<T> shared && shared.TryJoin())
                 {
+                    shared.RememberMissing |= rememberMissing;
                     return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
 
@@ -115,6 +116,7 @@ internal sealed partial class DefaultFileCache
                 Options = options,
                 StartedAt = _inv.Clock.Now,
                 Refresher = refresher ?? (ReferenceEquals(loader, _diskLoader) ? null : new Invalidation.EntryRefresher<T>(loader, options)),
+                RememberMissing = rememberMissing,
             };
             if (!partition.InFlight.TryAdd(key, load))
             {
@@ -136,10 +138,14 @@ internal sealed partial class DefaultFileCache
                         _observer.EndLoad(telemetry, failed: false);
                     }
                 },
-                op =>
+                (op, exception) =>
                 {
                     op.Partition.Counters.LoadFailures.Increment();
                     _observer.EndLoad(telemetry, failed: true);
+                    if (exception is FileNotFoundException && op.RememberMissing)
+                    {
+                        RememberMissingFile(op);
+                    }
                 });
             CacheObserver.LoadStarted(telemetry);
             return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -151,8 +157,11 @@ internal sealed partial class DefaultFileCache
     {
         object? stored = value;
         if (_compressionThreshold is int threshold && value is CachedFile file
-            && Compression.CompressedFile.TryCompress(file, threshold, _minCompressionSavings) is { } compressed)
+            && (file.CompressionTried
+                ? (file.CompressedBlock is { } block ? Compression.CompressedFile.FromBlock(file, block) : null)
+                : Compression.CompressedFile.TryCompress(file, threshold, _minCompressionSavings)) is { } compressed)
         {
+            // A file from the load pipeline was judged by its compression stage; a value the caller sets is judged here.
             stored = compressed;
             _observer.Compressed(file.Length, compressed.Block.Length);
         }
@@ -163,6 +172,9 @@ internal sealed partial class DefaultFileCache
         long sliding = options?.SlidingExpiration is { } slide ? ToTimestampTicks(slide) : _defaultSlidingTicks ?? 0;
         var entry = new CacheEntry(key, partition, stored, size, absolute == 0 ? long.MaxValue : now + absolute, sliding, now);
         entry.Refresher = load?.Refresher;
+
+        // A negative entry takes the slow path of a hit, which refuses it: only TryReadAsync answers from it.
+        entry.CanExpire |= stored is Sources.MissingFile;
         if (CreateCoherence(partition, key, value, options, load) is { } coherence)
         {
             entry.Coherence = coherence;
@@ -238,6 +250,7 @@ internal sealed partial class DefaultFileCache
     private static long SizeOf<T>(T value) => value switch
     {
         CachedFile file => file.Length + (2L * file.FullPath.Length) + CachedFileOverhead,
+        Sources.MissingFile missing => 2L * missing.Location.Length,
         Compression.CompressedFile compressed => compressed.Block.Length + (2L * compressed.FullPath.Length) + CachedFileOverhead,
         byte[] bytes => bytes.Length,
         string text => 2L * text.Length,

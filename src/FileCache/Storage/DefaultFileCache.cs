@@ -29,6 +29,8 @@ internal sealed partial class DefaultFileCache : IFileCache
     private readonly Func<int> _checkMemory;
     private readonly Eviction.MaintenanceTimer? _memoryTimer;
     private readonly Invalidation.InvalidationRuntime _inv;
+    private readonly Loading.LoadPipeline _pipeline;
+    private readonly long _negativeTtlTicks;
     private volatile PartitionTable _partitions = PartitionTable.Empty;
     private volatile bool _disposed;
 
@@ -70,13 +72,15 @@ internal sealed partial class DefaultFileCache : IFileCache
         _memoryTimer = options.AdaptToMemoryPressure ? new Eviction.MaintenanceTimer(timeProvider, options.MemoryCheckInterval, _checkMemory) : null;
         _defaultAbsoluteTicks = options.DefaultAbsoluteExpiration is { } absolute ? ToTimestampTicks(absolute) : null;
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
-        _diskLoader = LoadFromDiskAsync;
+        _diskLoader = LoadFromSourceAsync;
+        _pipeline = new Loading.LoadPipeline(options.LoadStages, options.CompressionThresholdBytes, options.MinCompressionSavings);
         // Instruments registered on a meter live as long as the meter; reaching the partitions through a weak
         // reference keeps an undisposed cache collectable (a test checks it).
         var self = new WeakReference<DefaultFileCache>(this);
         _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes);
         _hitSampleThreshold = _observer.HitSampleThreshold;
         _inv = new Invalidation.InvalidationRuntime(options.Invalidation, timeProvider, strategies, hooks, logger);
+        _negativeTtlTicks = NegativeEntryLifetime(options.Invalidation);
         _store.Index.Resolve = key => _partitions.Find(key.Project, key.ProjectHash);
         foreach (var project in options.Projects)
         {

@@ -29,6 +29,12 @@ internal abstract class LoadOperation
     /// <summary>Set under the store lock when the key is invalidated while the load runs: its result must not be cached.</summary>
     public bool Fenced { get; set; }
 
+    /// <summary>
+    /// Set when a caller of <c>TryReadAsync</c> waits for this file load: if the source reports the file missing, the
+    /// load leaves a negative entry (under the same fences as a value) before its waiters see the exception.
+    /// </summary>
+    public bool RememberMissing { get; set; }
+
     /// <summary>Completes when the load has finished, whatever its outcome.</summary>
     public abstract Task Completion { get; }
 }
@@ -71,7 +77,7 @@ internal sealed class LoadOperation<T> : LoadOperation
         return false;
     }
 
-    public void Start(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
+    public void Start(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>, Exception?> fail)
     {
         _ = RunAsync(loader, complete, fail);
     }
@@ -106,7 +112,7 @@ internal sealed class LoadOperation<T> : LoadOperation
         }
     }
 
-    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
+    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>, Exception?> fail)
     {
         T value;
         try
@@ -116,7 +122,7 @@ internal sealed class LoadOperation<T> : LoadOperation
         catch (OperationCanceledException ex) when (_cancellation.IsCancellationRequested)
         {
             Finish();
-            fail(this);
+            fail(this, null);
             _completion.TrySetCanceled(ex.CancellationToken);
             return;
         }
@@ -124,9 +130,18 @@ internal sealed class LoadOperation<T> : LoadOperation
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Finish();
-            fail(this);
-            _completion.TrySetException(ex);
+            // The failure is recorded (a negative entry, for a missing file) before the load leaves the in-flight
+            // table, so that a new caller either joins this load or finds what it left.
+            try
+            {
+                fail(this, ex);
+            }
+            finally
+            {
+                Finish();
+                _completion.TrySetException(ex);
+            }
+
             return;
         }
 

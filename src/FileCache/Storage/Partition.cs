@@ -14,7 +14,19 @@ internal sealed class Partition
         IgnoreCase = options.IgnoreCase;
         Quota = options.MaxBytes ?? long.MaxValue;
         Paths = new Invalidation.PathIndex(options.IgnoreCase);
+        Source = options.Source
+            ?? (options.FileProvider is { } provider ? new Sources.FileProviderSource(provider)
+            : canonicalRoot is not null ? new Sources.PhysicalFileSource(canonicalRoot) : null);
     }
+
+    /// <summary>Where the project's files are read from on a miss; null for a derived-data-only project.</summary>
+    public Sources.IFileSource? Source { get; }
+
+    /// <summary>The change-token registrations of files read from a source that can watch (not a root directory), by path.</summary>
+    public ConcurrentDictionary<string, IDisposable> SourceWatches { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>True when <see cref="Source"/> is the project's root directory (watched and checked against the disk by the cache itself).</summary>
+    public bool IsPhysical => Root is not null;
 
     public string Name { get; }
 
