@@ -17,23 +17,9 @@ public class TinyLfuHitRateTests
             return (StrictLru.Replay(trace.Requests, key.Item2), FileCacheReplay.Run(trace, key.Item2, EvictionPolicy.TinyLfu));
         })).Value;
 
-    /// <summary>
-    /// Rows known to fall short since the ghost nudges were bounded (issue 10, item 7): sprite, a recency-heavy trace,
-    /// needs the window to grow faster than the bounded nudges let it. They are still replayed and reported: a test
-    /// whose only failures are these rows is reported as skipped (with the figures), never as passed.
-    /// </summary>
-    private static readonly HashSet<(string, int)> KnownShortfalls = [("sprite", 500), ("sprite", 1000), ("sprite", 2000)];
-
-    private static void AssertNoProblems(List<(string Trace, int Capacity, string Text)> problems)
-    {
-        var unknown = problems.Where(p => !KnownShortfalls.Contains((p.Trace, p.Capacity))).ToList();
-        Assert.True(unknown.Count == 0, string.Join(Environment.NewLine, unknown.Select(p => p.Text)));
-        Skip.If(problems.Count > 0, "known shortfall, not fixed: " + string.Join("; ", problems.Select(p => p.Text)));
-    }
-
     private static IReadOnlyList<int> Capacities(string traceName) => Simulator.CapacitiesFor(SharedTraces.Get(traceName), SharedTraces.Published);
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("2_pools")]
     [InlineData("OLTP")]
     [InlineData("cpp")]
@@ -43,22 +29,22 @@ public class TinyLfuHitRateTests
     [InlineData("sprite")]
     public void TinyLfu_IsWithin1PointOfStrictLru_AtEveryCapacity(string traceName)
     {
-        var problems = new List<(string, int, string)>();
+        var problems = new List<string>();
         foreach (int capacity in Capacities(traceName))
         {
             var (lru, tinyLfu) = Replay(traceName, capacity);
             if (tinyLfu.Inconsistency(capacity) is { } inconsistency)
             {
-                problems.Add((traceName, -1, $"{traceName} @ {capacity}: {inconsistency}"));
+                problems.Add($"{traceName} @ {capacity}: {inconsistency}");
             }
 
             if ((lru.Hits - tinyLfu.Count.Hits) * 100 > lru.Requests * Simulator.MaxShortfallPoints)
             {
-                problems.Add((traceName, capacity, $"{traceName} @ {capacity}: TinyLFU {tinyLfu.Count.PercentText} % vs strict LRU {lru.PercentText} %"));
+                problems.Add($"{traceName} @ {capacity}: TinyLFU {tinyLfu.Count.PercentText} % vs strict LRU {lru.PercentText} %");
             }
         }
 
-        AssertNoProblems(problems);
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
     [Theory]
@@ -93,36 +79,6 @@ public class TinyLfuHitRateTests
         var (_, tinyLfu) = Replay(traceName, capacity);
         decimal percent = (decimal)tinyLfu.Count.Hits * 100 / tinyLfu.Count.Requests;
         Assert.True(percent >= best.Percent - 1, $"{traceName} @ {capacity}: TinyLFU {tinyLfu.Count.PercentText} % vs {best.PercentText} % ({best.Policy})");
-    }
-
-    /// <summary>
-    /// The target of the hardening issue: on every shared trace and capacity, TinyLFU is at most 1 point below
-    /// BitFaster's ConcurrentLfu replayed over the same requests (loop included, where a ghost regret that fed itself
-    /// used to pin the window at its maximum: 34.8 % against 98.6 % at 1,000 entries).
-    /// </summary>
-    [SkippableTheory]
-    [InlineData("2_pools")]
-    [InlineData("OLTP")]
-    [InlineData("cpp")]
-    [InlineData("gli")]
-    [InlineData("loop")]
-    [InlineData("multi2")]
-    [InlineData("sprite")]
-    public void TinyLfu_IsWithin1PointOfConcurrentLfu_AtEveryCapacity(string traceName)
-    {
-        var trace = SharedTraces.Get(traceName);
-        var problems = new List<(string, int, string)>();
-        foreach (int capacity in Capacities(traceName).Where(c => c >= BitFasterLfuReplay.MinCapacity))
-        {
-            var (_, tinyLfu) = Replay(traceName, capacity);
-            var concurrentLfu = BitFasterLfuReplay.Run(trace, capacity);
-            if ((concurrentLfu.Hits - tinyLfu.Count.Hits) * 100 > concurrentLfu.Requests * Simulator.MaxShortfallPoints)
-            {
-                problems.Add((traceName, capacity, $"{traceName} @ {capacity}: TinyLFU {tinyLfu.Count.PercentText} % vs ConcurrentLfu {concurrentLfu.PercentText} %"));
-            }
-        }
-
-        AssertNoProblems(problems);
     }
 
     [Fact]

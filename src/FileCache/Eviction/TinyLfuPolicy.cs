@@ -73,24 +73,7 @@ internal sealed class TinyLfuPolicy
     /// <summary>Gets the share of the budget given to the window (for tests).</summary>
     public double WindowFraction => _windowFraction;
 
-    // Ghost nudges since the last hill-climber sample, within plus or minus half the climber's step (see OnInsert).
-    private double _nudge;
-    private bool _moved = true;
-    private long _inserts;
-
-    /// <summary>The window never holds less than one entry of average size (as in Caffeine), so a new key can be read twice before it must beat a victim.</summary>
-    private long OneEntry
-    {
-        get
-        {
-            long count = _counts[Window] + _counts[Probation] + _counts[Protected] + _counts[Candidate];
-            return count == 0 ? 1 : Math.Max(1, (_bytes[Window] + _bytes[Probation] + _bytes[Protected] + _bytes[Candidate]) / count);
-        }
-    }
-
-    private double NudgeBound => Math.Abs(_step) / 2;
-
-    private long WindowMax => Math.Max((long)(_budget * Math.Clamp(_windowFraction + _nudge, 0.0, MaxWindowFraction)), OneEntry);
+    private long WindowMax => (long)(_budget * _windowFraction);
 
     private long ProtectedMax => (long)((_budget - WindowMax) * ProtectedFraction);
 
@@ -110,23 +93,15 @@ internal sealed class TinyLfuPolicy
         _sketch.EnsureCapacity((int)Math.Min(int.MaxValue, entriesHeld + 1));
         _sketch.Add(entry.SketchHash);
         Enter(entry, Window);
-        _inserts++;
         // A miss on a key the filter recently turned away says the window is too small; a miss on a key it
         // recently displaced for a newcomer says the window (recency) is winning too much.
-        // Both nudges are bounded: between samples they move the window by at most half the climber's current step,
-        // so they can speed the climber up or slow it down, never overrule it. A rejected key's return grows the window
-        // only when a window at most twice as large would have kept it: on a loop longer than the cache every rejected key
-        // returns, and growing the window for it only turns more keys away (the regret would feed itself).
-        if (_rejected.Remove(entry.SketchHash, out long rejectedAt))
+        if (_rejected.Remove(entry.SketchHash))
         {
-            if (_inserts - rejectedAt <= _counts[Window])
-            {
-                _nudge = Math.Min(NudgeBound, _nudge + GhostStepFraction(entry));
-            }
+            _windowFraction = Math.Min(MaxWindowFraction, _windowFraction + GhostStepFraction(entry));
         }
         else if (_displaced.Remove(entry.SketchHash))
         {
-            _nudge = Math.Max(-NudgeBound, _nudge - (ShrinkBias * GhostStepFraction(entry)));
+            _windowFraction = Math.Max(0, _windowFraction - (ShrinkBias * GhostStepFraction(entry)));
         }
 
         if (++_insertsSinceCheck >= 64)
@@ -196,7 +171,7 @@ internal sealed class TinyLfuPolicy
             }
             else
             {
-                _rejected.Remember(candidate.SketchHash, GhostCapacity, _inserts);
+                _rejected.Remember(candidate.SketchHash, GhostCapacity);
             }
 
             evict(admit ? victim : candidate);
@@ -270,14 +245,13 @@ internal sealed class TinyLfuPolicy
             return true;
         }
 
-        if (candidateFrequency <= 5 || victimFrequency < FrequencySketch.MaxCount)
+        if (candidateFrequency <= 5)
         {
             return false;
         }
 
-        // Against a victim whose count is saturated (the filter cannot tell how popular it really is), a warm candidate
-        // sometimes wins, so that an attacker cannot pin a victim in place by inflating its frequency. Below saturation
-        // a tie is an honest tie: admitting at random there churns the main region on loops.
+        // A warm candidate sometimes wins a tie or a narrow loss, so that an attacker cannot pin a victim in
+        // place by inflating its frequency (and the window does not starve on hash collisions).
         _random ^= _random << 13;
         _random ^= _random >> 17;
         _random ^= _random << 5;
@@ -320,15 +294,10 @@ internal sealed class TinyLfuPolicy
         _sampleMisses = misses;
         double ratio = (double)sampleHits / sampleRequests;
         double change = ratio - _previousHitRatio;
-        // A change after a sample in which the climber could not move the window (it sat at a bound) is not a response
-        // to a move: only a drop as large as a restart reverses the direction then.
-        double amount = change >= 0 || (!_moved && -change < RestartThreshold) ? _step : -_step;
+        double amount = change >= 0 ? _step : -_step;
         _step = Math.Abs(change) >= RestartThreshold ? StepFraction * Math.Sign(amount) : StepDecay * amount;
         _previousHitRatio = ratio;
-        long before = WindowMax;
-        _windowFraction = Math.Clamp(_windowFraction + _nudge + amount, 0.0, MaxWindowFraction);
-        _nudge = 0;
-        _moved = WindowMax != before;
+        _windowFraction = Math.Clamp(_windowFraction + amount, 0.0, MaxWindowFraction);
     }
 
 
