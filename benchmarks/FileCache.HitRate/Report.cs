@@ -53,7 +53,7 @@ internal static class Report
         md.AppendLine(run.Arguments.Length == 0 ? string.Empty : " " + run.Arguments);
         md.AppendLine("```");
         md.AppendLine();
-        Line(md, $"Traces: every `*.txt` in {run.TracesDescription}, replayed top to bottom; each line is one read of that key, every object has size 1, hit ratio = hits / lines.");
+        Line(md, $"Traces: {run.TracesDescription}, replayed top to bottom; each line is one read of that key, every object has size 1, hit ratio = hits / lines.");
         md.AppendLine();
         md.AppendLine("- **strict LRU**: the reference (dictionary + intrusive doubly linked list), evicting the least recently used key.");
         md.AppendLine("- **CLOCK** and **TinyLFU**: the real cache through its public API, with `EvictionPolicy.Clock` or `EvictionPolicy.TinyLfu`: `FileCacheFactory.Create(new FileCacheOptions { MaxBytes = capacity * (1 + per-entry overhead), EvictionPolicy = ... }.AddProject(\"trace\", null))`, one `CreateKey(\"trace\", key)` per distinct key, each line `TryGet<byte[]>`, and on a miss `Set(key, sharedEmptyArray, new FileCacheEntryOptions { Size = 1 })`; so the capacity is in entries.");

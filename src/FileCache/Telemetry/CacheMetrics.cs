@@ -64,9 +64,9 @@ internal sealed class CacheMetrics : IDisposable
         _compressions = _meter.CreateCounter<long>(FileCacheTelemetry.Compressions, "{entry}", "Values compressed.");
         _compressionSaved = _meter.CreateCounter<long>(FileCacheTelemetry.CompressionSavedBytes, "By", "Bytes saved by compression.");
         _memoryAlerts = _meter.CreateCounter<long>(FileCacheTelemetry.MemoryAlerts, "{alert}", "Memory alerts: bytes held crossed a configured fraction of the budget.");
-        _hitDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.HitDuration, "s", "Hit durations (sampled).");
-        _loadDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.LoadDuration, "s", "Load durations, by outcome.");
-        _invalidationDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.InvalidationDuration, "s", "Invalidation durations, by cause.");
+        _hitDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.HitDuration, "s", "Hit durations (sampled).", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets.Hit });
+        _loadDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.LoadDuration, "s", "Load durations, by outcome.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets.Load });
+        _invalidationDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.InvalidationDuration, "s", "Invalidation durations, by cause.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets.Invalidation });
     }
 
     public Meter Meter => _meter;
