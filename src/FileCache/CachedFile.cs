@@ -46,6 +46,9 @@ public sealed class CachedFile
     /// </summary>
     internal bool WrittenJustBeforeRead { get; init; }
 
+    /// <summary>Gets whether the bytes came from <see cref="IFileCache.WriteAsync"/> (the cache's own write) rather than a read of the disk.</summary>
+    internal bool WrittenByCache { get; init; }
+
     /// <summary>Gets the number of bytes in <see cref="Content"/>.</summary>
     public int Length => Content.Length;
 }

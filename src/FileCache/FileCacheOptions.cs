@@ -97,6 +97,10 @@ public sealed class FileCacheOptions
     /// <value>Defaults to <see cref="Invalidation.InvalidationOptions"/>'s defaults: watch every project root.</value>
     public Invalidation.InvalidationOptions Invalidation { get; } = new();
 
+    /// <summary>Gets the options of <see cref="IFileCache.WriteAsync"/>: write-behind delay, retries, the flush on dispose, fsync.</summary>
+    /// <value>Defaults to <see cref="Writing.FileCacheWriteOptions"/>'s defaults.</value>
+    public Writing.FileCacheWriteOptions Writing { get; } = new();
+
     /// <summary>Gets the projects registered at start-up. More can be added with <see cref="IFileCache.AddProject"/>.</summary>
     /// <value>Defaults to an empty list.</value>
     public IList<FileCacheProjectOptions> Projects { get; } = new List<FileCacheProjectOptions>();

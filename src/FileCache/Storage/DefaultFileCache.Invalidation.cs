@@ -395,7 +395,7 @@ internal sealed partial class DefaultFileCache
     private bool Revalidate(CacheEntry entry, EntryCoherence coherence, long now)
     {
         Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out _);
-        if (!coherence.Racy && FileStat.Matches(fullPath, version))
+        if ((!coherence.Racy && FileStat.Matches(fullPath, version)) || IsWritePending(entry.Key))
         {
             Volatile.Write(ref coherence.NextValidate, now + _inv.TrustTicks);
             return true;
@@ -593,7 +593,7 @@ internal sealed partial class DefaultFileCache
 
         foreach (var (path, deletion) in paths)
         {
-            if (!deletion && TryKeepUnchangedFile(partition, path))
+            if (!deletion && (TryKeepOwnWrite(partition, path) || TryKeepUnchangedFile(partition, path)))
             {
                 continue;
             }
@@ -712,7 +712,7 @@ internal sealed partial class DefaultFileCache
                 && (writtenJustBeforeRead || !FileStat.Matches(fullPath, version)))
             {
                 bool deleted = !File.Exists(fullPath);
-                if (!deleted && TryKeepUnchangedFile(partition, entry.Key.Path))
+                if (!deleted && (TryKeepOwnWrite(partition, entry.Key.Path) || TryKeepUnchangedFile(partition, entry.Key.Path)))
                 {
                     continue;
                 }

@@ -78,6 +78,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _hitSampleThreshold = _observer.HitSampleThreshold;
         _inv = new Invalidation.InvalidationRuntime(options.Invalidation, timeProvider, strategies, hooks, logger);
         _store.Index.Resolve = key => _partitions.Find(key.Project, key.ProjectHash);
+        _writing = new Writing.WriteRuntime(options.Writing, timeProvider, _observer.Metrics.Meter, RunFlushPass);
         foreach (var project in options.Projects)
         {
             AddProject(project);
@@ -175,7 +176,7 @@ internal sealed partial class DefaultFileCache : IFileCache
             total += counters;
         }
 
-        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot() };
+        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot(), Writes = _writing.Snapshot() };
     }
 
     /// <summary>
@@ -290,6 +291,8 @@ internal sealed partial class DefaultFileCache : IFileCache
             return;
         }
 
+        // Pending writes first, while the cache still works (bounded by WriteOptions.DisposeFlushTimeout).
+        FlushOnDispose();
         _disposed = true;
         Monitor.Stop();
         _observer.Dispose();
