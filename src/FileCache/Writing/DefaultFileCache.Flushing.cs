@@ -145,6 +145,12 @@ internal sealed partial class DefaultFileCache
             }
 
             (bytes, seq, expected) = (pending.Content, pending.Sequence, pending.Base);
+            if (seq < state.DiskSequence)
+            {
+                // Superseded by a newer write already on disk.
+                state.Pending = null;
+                return null;
+            }
         }
 
         var partition = state.Partition;
@@ -196,6 +202,7 @@ internal sealed partial class DefaultFileCache
         Interlocked.Increment(ref _writing.Flushed);
         lock (state)
         {
+            state.DiskSequence = Math.Max(state.DiskSequence, seq);
             if (ReferenceEquals(state.Pending, pending) && pending.Sequence == seq)
             {
                 state.Pending = null;
@@ -276,7 +283,8 @@ internal sealed partial class DefaultFileCache
         {
             try
             {
-                FlushPendingAsync(null, force: true, CancellationToken.None, throwOnFailure: false)
+                // On the pool: file writes are synchronous, and a hung one must not hold this thread past the timeout.
+                Task.Run(() => FlushPendingAsync(null, force: true, CancellationToken.None, throwOnFailure: false))
                     .WaitAsync(_writing.DisposeFlushTimeout, _time).GetAwaiter().GetResult();
             }
             catch (TimeoutException)

@@ -141,15 +141,34 @@ internal sealed partial class DefaultFileCache
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
+            lock (state)
+            {
+                if (state.DiskSequence > seq)
+                {
+                    // A newer write (made after this call began) reached the disk first: these bytes are superseded.
+                    Interlocked.Increment(ref _writing.Coalesced);
+                    return NewWrittenFile(key, fullPath, bytes, new FileVersion(bytes.Length, _time.GetUtcNow()));
+                }
+            }
+
             var version = AtomicFile.Write(fullPath, partition.Root!, bytes, _writing.FlushToDisk, checkBase: false, expected: null, contentForConflict: default);
             var file = NewWrittenFile(key, fullPath, bytes, version);
             lock (state)
             {
-                // A write-behind made before this call is superseded: its bytes are older than these, now on disk.
-                if (state.Pending is { } pending && pending.Sequence < seq)
+                state.DiskSequence = seq;
+                // A write-behind made before this call is superseded: its bytes are older than these, now on disk. One
+                // made after it expects the file this call wrote (not a conflict with someone else).
+                if (state.Pending is { } pending)
                 {
-                    state.Pending = null;
-                    Interlocked.Increment(ref _writing.Coalesced);
+                    if (pending.Sequence < seq)
+                    {
+                        state.Pending = null;
+                        Interlocked.Increment(ref _writing.Coalesced);
+                    }
+                    else
+                    {
+                        pending.Base = version;
+                    }
                 }
 
                 // A newer write (behind) may already have put its bytes in the cache: never replace newer with older.

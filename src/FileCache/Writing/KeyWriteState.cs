@@ -27,6 +27,9 @@ internal sealed class KeyWriteState(FileKey key, Partition partition, string ful
     /// <summary>The number of the write whose bytes the cache was last given (never lowered: older bytes never replace newer).</summary>
     public long CachedSequence;
 
+    /// <summary>The number of the newest write on disk: an older write that gets the gate later must not overwrite it.</summary>
+    public long DiskSequence;
+
     /// <summary>The write-behind not yet on disk (the newest bytes; older ones were coalesced into it), or null.</summary>
     public PendingWrite? Pending;
 
