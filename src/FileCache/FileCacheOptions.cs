@@ -9,6 +9,13 @@ public sealed class FileCacheOptions
     /// <summary>The default byte budget: 256 MiB.</summary>
     public const long DefaultMaxBytes = 256L * 1024 * 1024;
 
+    /// <summary>Gets or sets the cache's name: the <see cref="Telemetry.FileCacheTelemetry.CacheNameTag"/> tag of its meter.</summary>
+    /// <value>
+    /// Defaults to <see langword="null"/>: an unnamed cache, whose meter has no tag. <c>AddKeyedFileCache</c> sets it to the
+    /// service key unless set. Must not be empty or blank when set.
+    /// </value>
+    public string? Name { get; set; }
+
     /// <summary>Gets or sets the byte budget over all projects.</summary>
     /// <value>Defaults to <see cref="DefaultMaxBytes"/> (256 MiB). Must be positive.</value>
     public long MaxBytes { get; set; } = DefaultMaxBytes;

@@ -15,6 +15,11 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
 
     public static IEnumerable<string> Validate(FileCacheOptions options)
     {
+        if (options.Name is { } name && string.IsNullOrWhiteSpace(name))
+        {
+            yield return "FileCacheOptions.Name must not be empty or blank when set.";
+        }
+
         if (options.MaxBytes <= 0)
         {
             yield return $"FileCacheOptions.MaxBytes must be positive (was {options.MaxBytes}).";

@@ -74,7 +74,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         // Instruments registered on a meter live as long as the meter; reaching the partitions through a weak
         // reference keeps an undisposed cache collectable (a test checks it).
         var self = new WeakReference<DefaultFileCache>(this);
-        _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes);
+        _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes, options.Name);
         _hitSampleThreshold = _observer.HitSampleThreshold;
         _inv = new Invalidation.InvalidationRuntime(options.Invalidation, timeProvider, strategies, hooks, logger);
         _store.Index.Resolve = key => _partitions.Find(key.Project, key.ProjectHash);

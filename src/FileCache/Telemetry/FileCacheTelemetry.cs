@@ -18,6 +18,9 @@ public static class FileCacheTelemetry
     /// <summary>The name of the activity source (the same as <see cref="MeterName"/>).</summary>
     public const string ActivitySourceName = MeterName;
 
+    /// <summary>The meter tag naming the cache (<see cref="FileCacheOptions.Name"/>; a keyed cache's key): absent for an unnamed cache.</summary>
+    public const string CacheNameTag = "filecache.cache.name";
+
     /// <summary>Reads (observable counter, tag <c>result</c>).</summary>
     public const string Requests = "filecache.requests";
 
