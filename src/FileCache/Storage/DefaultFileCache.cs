@@ -342,6 +342,9 @@ internal sealed partial class DefaultFileCache : IFileCache
     /// <summary>The keys with a load under way in a project (for tests).</summary>
     internal ICollection<FileKey> InFlightFor(string project) => GetPartition(project).InFlight.Keys;
 
+    /// <summary>The registered project's partition, or null.</summary>
+    internal Partition? FindPartition(string project) => _partitions.Find(project);
+
     /// <summary>The registered project's partition; throws <see cref="ArgumentException"/> naming <c>project</c> otherwise.</summary>
     internal Partition GetPartition(string project)
     {
