@@ -9,6 +9,12 @@ namespace FileCache;
 /// <remarks>
 /// All members are thread-safe. Reads that hit take no lock and allocate nothing. Concurrent misses for one key
 /// run one load; a load that fails or is cancelled leaves nothing cached.
+/// <para>
+/// The interface grows by members with default implementations written in terms of the existing ones, so a decorator
+/// or another implementation compiled against an older version keeps compiling and keeps its own behaviour (the
+/// default of <see cref="InvalidateAsync"/> calls its <see cref="Invalidate"/>). A decorator should still forward
+/// them, so the inner cache's faster path is used.
+/// </para>
 /// </remarks>
 public interface IFileCache : IDisposable
 {
@@ -107,6 +113,26 @@ public interface IFileCache : IDisposable
     /// <exception cref="ArgumentException"><typeparamref name="T"/> has no known size and <paramref name="options"/> sets none.</exception>
     ValueTask<T> GetOrAddAsync<T>(FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Returns the cached value, or runs <paramref name="loader"/> with <paramref name="state"/> once for all concurrent
+    /// callers and caches its result. With a <see langword="static"/> lambda nothing is allocated for the call: a hit
+    /// allocates nothing, and a miss allocates less than the closure a capturing lambda would.
+    /// </summary>
+    /// <typeparam name="TState">The state's type.</typeparam>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="state">Passed to <paramref name="loader"/>.</param>
+    /// <param name="loader">Produces the value; its token is cancelled when every waiting caller has cancelled.</param>
+    /// <param name="options">Size and expiration of the new entry.</param>
+    /// <param name="cancellationToken">Cancels this caller's wait.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> has no known size and <paramref name="options"/> sets none.</exception>
+    ValueTask<T> GetOrAddAsync<TState, T>(FileKey key, TState state, Func<FileKey, TState, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        return GetOrAddAsync(key, (k, token) => loader(k, state, token), options, cancellationToken);
+    }
+
     /// <summary>Stores a value, replacing any value under the key.</summary>
     /// <remarks>
     /// Replacing a value is a change of the key: entries that declared a dependency on it
@@ -147,6 +173,27 @@ public interface IFileCache : IDisposable
     /// <exception cref="ArgumentException">The request names an unregistered project, a path that escapes its root, or a custom request no strategy expands.</exception>
     InvalidationResult Invalidate(InvalidationRequest request);
 
+    /// <summary>
+    /// Invalidates what a request names, like <see cref="Invalidate"/>, and completes once the invalidation is applied.
+    /// This is the entry point every invalidation takes (<c>Remove</c>, <see cref="InvalidateProject"/>,
+    /// <see cref="RemoveProject"/>, <see cref="Clear"/>, the watcher, version checks): hooks run, dependants in every
+    /// project follow, loads under way are fenced, and the result carries the invalidation's sequence number. A
+    /// distributed cache completes it when the other nodes have acknowledged it; the local cache completes it at once.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the request if it has not been applied yet; an applied invalidation is never undone.</param>
+    /// <returns>How many entries were invalidated and the sequence number, or the veto of a hook.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    /// <exception cref="ArgumentException">The request names an unregistered project, a path that escapes its root, or a custom request no strategy expands.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the request was applied.</exception>
+    ValueTask<InvalidationResult> InvalidateAsync(InvalidationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<InvalidationResult>(cancellationToken)
+            : new ValueTask<InvalidationResult>(Invalidate(request));
+    }
+
     /// <summary>Tells whether the value under a key was soft-invalidated and is being refreshed in the background.</summary>
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when a stale value is cached under the key.</returns>
@@ -168,9 +215,8 @@ public interface IFileCache : IDisposable
     /// <summary>Raised, outside any lock of the cache, when the process's memory load rises across one of <see cref="FileCacheOptions.MemoryAlertThresholds"/>.</summary>
     event EventHandler<FileCacheMemoryAlertEventArgs>? MemoryAlert;
 
-    /// <summary>Returns the configured and the effective byte budget, the last memory load measured and the alerts raised.</summary>
-    /// <returns>The status.</returns>
-    FileCacheMemoryStatus GetMemoryStatus();
+    /// <summary>Gets the cache's monitor (history, alerts, latencies, hot keys); a decorator returns its inner cache's.</summary>
+    Monitoring.CacheMonitor Monitor { get; }
 
     /// <summary>
     /// Writes a file's bytes: through (the disk, by an atomic replace, then the cache) or behind (the cache now, the disk
@@ -207,7 +253,7 @@ public interface IFileCache : IDisposable
         remove { }
     }
 
-    /// <summary>Returns an immutable snapshot of the statistics, in total and per project.</summary>
+    /// <summary>Returns an immutable snapshot of the statistics, in total and per project, with the memory status and the invalidation counters.</summary>
     /// <returns>The snapshot.</returns>
     FileCacheStatistics GetStatistics();
 }

@@ -38,7 +38,7 @@ public static class FileCacheServiceCollectionExtensions
             provider.GetServices<FileCache.Invalidation.IInvalidationStrategy>(),
             provider.GetServices<FileCache.Invalidation.IInvalidationHook>(),
             provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("FileCache")));
-        services.TryAddSingleton(static provider => CacheMonitor.For(provider.GetRequiredService<IFileCache>()));
+        services.TryAddSingleton(static provider => provider.GetRequiredService<IFileCache>().Monitor);
         return new FileCacheBuilder(services);
     }
 

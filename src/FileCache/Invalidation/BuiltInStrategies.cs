@@ -121,7 +121,26 @@ internal sealed class ProjectStrategy : IInvalidationStrategy
     public bool Matches(InvalidationRequest request, in FileKey key) => true;
 }
 
-/// <summary>Every entry with a tag. Loads under way with the tag are fenced by the cache, which sees their options.</summary>
+/// <summary>Every entry of every project (<see cref="IFileCache.Clear"/>).</summary>
+internal sealed class AllStrategy : IInvalidationStrategy
+{
+    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.All;
+
+    public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
+    {
+        foreach (string project in scope.Projects)
+        {
+            foreach (var key in scope.KeysUnder(project, string.Empty))
+            {
+                keys.Add(key);
+            }
+        }
+    }
+
+    public bool Matches(InvalidationRequest request, in FileKey key) => true;
+}
+
+/// <summary>Every entry with a tag. A load under way is fenced when it will store its entry with the tag.</summary>
 internal sealed class TagStrategy : IInvalidationStrategy
 {
     public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Tag;
@@ -135,6 +154,9 @@ internal sealed class TagStrategy : IInvalidationStrategy
     }
 
     public bool Matches(InvalidationRequest request, in FileKey key) => false;
+
+    public bool Matches(InvalidationRequest request, in FileKey key, IEnumerable<string>? tags) =>
+        tags is not null && tags.Contains(request.Tag!);
 }
 
 /// <summary>File entries whose version is older than a bound. A load under way may read an old file, so it is fenced.</summary>

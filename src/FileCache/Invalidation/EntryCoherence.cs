@@ -45,3 +45,30 @@ internal sealed class EntryRefresher<T>(Func<FileKey, CancellationToken, ValueTa
     public override Task RefreshAsync(DefaultFileCache cache, Partition partition, FileKey key) =>
         cache.ReloadAsync(partition, key, loader, options).AsTask();
 }
+
+/// <summary>
+/// A state loader (<c>GetOrAddAsync</c> with a state argument) adapted for a load, and the refresher of the entry it
+/// loads: one object for both, where a capturing lambda costs a closure and a refresher.
+/// </summary>
+internal sealed class StateEntryRefresher<TState, T> : EntryRefresher
+{
+    private readonly TState _state;
+    private readonly Func<FileKey, TState, CancellationToken, ValueTask<T>> _loader;
+    private readonly FileCacheEntryOptions? _options;
+
+    public StateEntryRefresher(TState state, Func<FileKey, TState, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options)
+    {
+        _state = state;
+        _loader = loader;
+        _options = options;
+        Load = Invoke;
+    }
+
+    /// <summary>Gets the loader in the form a load runs.</summary>
+    public Func<FileKey, CancellationToken, ValueTask<T>> Load { get; }
+
+    public override Task RefreshAsync(DefaultFileCache cache, Partition partition, FileKey key) =>
+        cache.ReloadAsync(partition, key, Load, _options, this).AsTask();
+
+    private ValueTask<T> Invoke(FileKey key, CancellationToken cancellationToken) => _loader(key, _state, cancellationToken);
+}

@@ -3,6 +3,9 @@ namespace FileCache.Invalidation;
 /// <summary>A read-only view of the cache for <see cref="IInvalidationStrategy"/>: each call returns a snapshot.</summary>
 public interface IInvalidationScope
 {
+    /// <summary>Gets the names of the projects registered now (a snapshot).</summary>
+    IReadOnlyList<string> Projects { get; }
+
     /// <summary>
     /// Returns the keys at or under a path of a project, in time proportional to their number (a path index, not a
     /// scan): cached keys and keys that cached entries depend on.

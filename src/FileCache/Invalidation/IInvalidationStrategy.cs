@@ -26,4 +26,17 @@ public interface IInvalidationStrategy
     /// <param name="key">The key being loaded.</param>
     /// <returns><see langword="true"/> when the load must not cache its result.</returns>
     bool Matches(InvalidationRequest request, in FileKey key);
+
+    /// <summary>
+    /// Tells whether a key being loaded with <paramref name="tags"/> falls under <paramref name="request"/>: the
+    /// predicate the cache fences loads with. Every key <see cref="Expand"/> adds must satisfy it (given the tags of
+    /// its entry), because a load of that key under way would otherwise cache what the request invalidated; the
+    /// contract tests check it. The default ignores the tags and calls <see cref="Matches(InvalidationRequest, in FileKey)"/>;
+    /// a strategy that selects by tag overrides it.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The key being loaded.</param>
+    /// <param name="tags">The tags the load will store its entry with, or <see langword="null"/>.</param>
+    /// <returns><see langword="true"/> when the load must not cache its result.</returns>
+    bool Matches(InvalidationRequest request, in FileKey key, IEnumerable<string>? tags) => Matches(request, key);
 }

@@ -23,4 +23,7 @@ public enum InvalidationKind
 
     /// <summary>A request only a registered <see cref="IInvalidationStrategy"/> understands (<see cref="InvalidationRequest.Name"/>).</summary>
     Custom = 6,
+
+    /// <summary>Every entry of every project (<see cref="InvalidationRequest.ForAll"/>; what <see cref="IFileCache.Clear"/> applies).</summary>
+    All = 7,
 }

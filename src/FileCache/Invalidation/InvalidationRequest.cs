@@ -31,6 +31,8 @@ public sealed class InvalidationRequest
         Cause = other.Cause;
         IsSoft = other.IsSoft;
         IsDeletion = other.IsDeletion;
+        Reason = other.Reason;
+        TelemetryName = other.TelemetryName;
     }
 
     /// <summary>Gets what the request names.</summary>
@@ -63,6 +65,12 @@ public sealed class InvalidationRequest
 
     /// <summary>Gets a value indicating whether the request reports deleted files (set by the watcher); hooks cannot veto it.</summary>
     public bool IsDeletion { get; private init; }
+
+    /// <summary>Gets why the entries the request names leave the cache, in <see cref="IFileCache.EntryRemoved"/> (entries that follow by cascade are <see cref="RemovalReason.Invalidated"/>).</summary>
+    internal RemovalReason Reason { get; private init; } = RemovalReason.Invalidated;
+
+    /// <summary>Gets the <c>cause</c> tag of the metrics when it is not derived from the kind and cause (<c>clear</c>, <c>project_removed</c>).</summary>
+    internal string? TelemetryName { get; private init; }
 
     /// <summary>Invalidates one key (and, through cascading, the entries that depend on it).</summary>
     /// <param name="key">A key created by the cache.</param>
@@ -130,6 +138,10 @@ public sealed class InvalidationRequest
         return new(InvalidationKind.OlderThan, project, default, null, null, null) { OlderThanUtc = lastWriteTimeUtc };
     }
 
+    /// <summary>Invalidates every entry of every project; loads under way do not cache their results.</summary>
+    /// <returns>The request.</returns>
+    public static InvalidationRequest ForAll() => new(InvalidationKind.All, null, default, null, null, null);
+
     /// <summary>A request that a registered <see cref="IInvalidationStrategy"/> expands.</summary>
     /// <param name="name">The request's name, which the strategy recognizes.</param>
     /// <param name="project">The project, or <see langword="null"/> for every project.</param>
@@ -152,6 +164,9 @@ public sealed class InvalidationRequest
 
     internal InvalidationRequest With(InvalidationCause cause, bool deletion) => new(this) { Cause = cause, IsDeletion = deletion };
 
+    /// <summary>A copy that removes with <paramref name="reason"/> and reports <paramref name="telemetryName"/> as its metrics cause; <paramref name="deletion"/> makes it impossible to veto.</summary>
+    internal InvalidationRequest As(RemovalReason reason, string? telemetryName, bool deletion = false) => new(this) { Reason = reason, TelemetryName = telemetryName, IsDeletion = deletion || IsDeletion };
+
     /// <inheritdoc/>
     public override string ToString() => Kind switch
     {
@@ -161,6 +176,7 @@ public sealed class InvalidationRequest
         InvalidationKind.Project => $"project {Project}",
         InvalidationKind.Tag => $"tag {Tag}",
         InvalidationKind.OlderThan => $"older than {OlderThanUtc:O} in {Project}",
+        InvalidationKind.All => "all",
         _ => $"custom {Name} {Project}:{Path}",
     };
 }

@@ -1,7 +1,12 @@
 namespace FileCache.Invalidation;
 
-/// <summary>The outcome of <see cref="IFileCache.Invalidate(InvalidationRequest)"/>.</summary>
+/// <summary>The outcome of <see cref="IFileCache.InvalidateAsync(InvalidationRequest, CancellationToken)"/>.</summary>
 /// <param name="Invalidated">Entries removed or marked stale, cascades and hook additions included.</param>
 /// <param name="Vetoed"><see langword="true"/> when a hook vetoed the request (nothing was invalidated).</param>
 /// <param name="VetoReason">The vetoing hook's reason.</param>
-public readonly record struct InvalidationResult(int Invalidated, bool Vetoed, string? VetoReason);
+/// <param name="Sequence">
+/// The number this cache gave the invalidation when it applied it: each applied invalidation gets the next one
+/// (1, 2, ...), in the order they were applied, whatever path they came by; 0 for a vetoed request. A distributed
+/// log will carry it; <see cref="InvalidationStatistics.LastSequence"/> is the last one given.
+/// </param>
+public readonly record struct InvalidationResult(int Invalidated, bool Vetoed, string? VetoReason, long Sequence);

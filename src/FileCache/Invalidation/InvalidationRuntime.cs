@@ -14,7 +14,7 @@ internal sealed class InvalidationRuntime : IDisposable
     public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
     private static readonly IInvalidationStrategy[] BuiltIn =
-        [new KeyStrategy(), new DirectoryStrategy(), new GlobStrategy(), new ProjectStrategy(), new TagStrategy(), new OlderThanStrategy()];
+        [new KeyStrategy(), new DirectoryStrategy(), new GlobStrategy(), new ProjectStrategy(), new TagStrategy(), new OlderThanStrategy(), new AllStrategy()];
 
     public InvalidationRuntime(InvalidationOptions options, TimeProvider time, IEnumerable<IInvalidationStrategy>? strategies, IEnumerable<IInvalidationHook>? hooks, ILogger? logger)
     {
@@ -123,6 +123,9 @@ internal sealed class InvalidationCounters
     public long RefreshFailures;
     public long UnchangedKept;
 
+    /// <summary>The sequence number of the last applied invalidation; written under the store lock only.</summary>
+    public long Sequence;
+
     public void Count(InvalidationCause cause, long n = 1) => Interlocked.Add(ref ByCause[(int)cause], n);
 
     public InvalidationStatistics Snapshot(long expired)
@@ -145,6 +148,9 @@ internal sealed class InvalidationCounters
             Volatile.Read(ref StaleServed),
             Volatile.Read(ref Refreshes),
             Volatile.Read(ref UnchangedKept),
-            Volatile.Read(ref RefreshFailures));
+            Volatile.Read(ref RefreshFailures))
+        {
+            LastSequence = Volatile.Read(ref Sequence),
+        };
     }
 }

@@ -20,6 +20,12 @@ public sealed class InvalidationStatistics
         RefreshFailures = refreshFailures;
     }
 
+    /// <summary>
+    /// Gets the sequence number of the last invalidation applied (<see cref="InvalidationResult.Sequence"/>), or 0 when
+    /// none has been. Every applied invalidation, whatever path it came by, takes the next number.
+    /// </summary>
+    public long LastSequence { get; internal init; }
+
     /// <summary>Gets the invalidation requests applied (explicit, watcher batches, version checks).</summary>
     public long Requests { get; }
 

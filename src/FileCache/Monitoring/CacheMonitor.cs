@@ -67,16 +67,13 @@ public sealed class CacheMonitor
         }
     }
 
-    /// <summary>Returns the monitor of a cache.</summary>
-    /// <param name="cache">A cache created by <see cref="FileCacheFactory"/> or <c>AddFileCache</c>.</param>
+    /// <summary>Returns the monitor of a cache: <see cref="IFileCache.Monitor"/>, so a decorated cache answers with its inner cache's.</summary>
+    /// <param name="cache">The cache.</param>
     /// <returns>The cache's monitor.</returns>
-    /// <exception cref="ArgumentException"><paramref name="cache"/> is another implementation of <see cref="IFileCache"/>.</exception>
     public static CacheMonitor For(IFileCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
-        return cache is DefaultFileCache engine
-            ? engine.Monitor
-            : throw new ArgumentException("The cache was not created by FileCacheFactory or AddFileCache.", nameof(cache));
+        return cache.Monitor;
     }
 
     /// <summary>Returns percentiles of an operation's durations since start.</summary>

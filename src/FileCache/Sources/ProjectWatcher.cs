@@ -14,8 +14,10 @@ internal readonly record struct WatcherChange(string Path, bool Deletion);
 /// error invalidates the project; where no watcher can start (or it fails, for example at the OS watch limit) the
 /// cached files are polled instead. <see cref="SynchronizeAsync"/> writes a sentinel file and returns once the
 /// watcher has delivered and applied every event before it (events of one watcher arrive in order).
+/// Split by concern: this file holds the lifecycle and the events; <c>.Sentinels.cs</c> the synchronization;
+/// <c>.Polling.cs</c> the polling fallback.
 /// </summary>
-internal sealed class ProjectWatcher : IDisposable
+internal sealed partial class ProjectWatcher : IDisposable
 {
     internal const string SentinelPrefix = ".filecache-sync-";
     private static readonly TimeSpan RetouchInterval = TimeSpan.FromMilliseconds(200);
@@ -68,87 +70,6 @@ internal sealed class ProjectWatcher : IDisposable
         if (_runtime.UsePolling || !TryStartWatcher())
         {
             StartPolling();
-        }
-    }
-
-    /// <summary>Returns once every change made under the root before the call has been applied to the cache.</summary>
-    public async Task SynchronizeAsync(CancellationToken cancellationToken)
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        if (IsPolling)
-        {
-            await Task.Run(PollNow, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        string name = SentinelPrefix + Guid.NewGuid().ToString("N");
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _sentinels[name] = arrived;
-        string fullPath = Path.Join(_root, name);
-        // Numbered after the caller's changes: when a sentinel numbered later arrives, its write (after its number,
-        // so after this one's number, so after this caller's changes) proves those changes' events were delivered.
-        _sentinelOrder[name] = Interlocked.Increment(ref _sentinelSequence);
-        try
-        {
-            try
-            {
-                await File.WriteAllBytesAsync(fullPath, [], cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // No sentinel possible (a read-only tree): forgetting the project is the only safe answer.
-                _cache.InvalidateLostEvents(_partition, ex, overflow: false);
-                return;
-            }
-
-            // An event can go missing without any error (seen under load with .NET's shared inotify instance): touch
-            // the sentinel again now and then; any later event for it proves just as well that everything before the
-            // first write was delivered.
-            long started = _time.GetTimestamp();
-            while (!arrived.Task.IsCompleted)
-            {
-                try
-                {
-                    await arrived.Task.WaitAsync(RetouchInterval, _time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (TimeoutException ex)
-                {
-                    if (_time.GetElapsedTime(started) >= _runtime.SynchronizeTimeout)
-                    {
-                        // The watcher did not deliver the sentinel in time. A watcher that went quiet is replaced (seen on
-                        // Linux: one that never delivers again), then everything before is dropped: nothing is vouched for.
-                        RestartWatcher();
-                        _cache.InvalidateLostEvents(_partition, ex, overflow: true);
-                        break;
-                    }
-
-                    try
-                    {
-                        await File.AppendAllTextAsync(fullPath, ".", cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception touch) when (touch is IOException or UnauthorizedAccessException)
-                    {
-                        _cache.InvalidateLostEvents(_partition, touch, overflow: false);
-                        break;
-                    }
-                }
-            }
-        }
-        finally
-        {
-            _sentinels.TryRemove(name, out _);
-            _sentinelOrder.TryRemove(name, out _);
-            try
-            {
-                File.Delete(fullPath);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-            }
         }
     }
 
@@ -216,18 +137,6 @@ internal sealed class ProjectWatcher : IDisposable
         foreach (var sentinel in _sentinels.Values)
         {
             sentinel.TrySetResult();
-        }
-    }
-
-    /// <summary>Checks every cached file of the project now.</summary>
-    internal void PollNow()
-    {
-        lock (_pollGate)
-        {
-            if (!_disposed)
-            {
-                _cache.PollFiles(_partition);
-            }
         }
     }
 
@@ -299,51 +208,6 @@ internal sealed class ProjectWatcher : IDisposable
 
             return false;
         }
-    }
-
-    private void StartPolling()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        var timer = _time.CreateTimer(static state => ((ProjectWatcher)state!).PollNow(), this, _runtime.PollingInterval, _runtime.PollingInterval);
-        if (Interlocked.CompareExchange(ref _pollTimer, timer, null) is not null)
-        {
-            timer.Dispose();
-            return;
-        }
-
-        if (!_runtime.UsePolling && _runtime.WatcherRetryInterval != Timeout.InfiniteTimeSpan)
-        {
-            // A fallback, not a choice: try to watch again now and then (the watch limit may have been raised, or
-            // other watchers released theirs).
-            var retry = _time.CreateTimer(static state => ((ProjectWatcher)state!).RetryWatching(), this, _runtime.WatcherRetryInterval, _runtime.WatcherRetryInterval);
-            Interlocked.Exchange(ref _retryTimer, retry)?.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// After a fallback to polling: starts a watcher if one can start now, then polls once more (a change made
-    /// before the watcher started has no event; the poll compares every cached file with the disk), then stops
-    /// polling. Changes made after the watcher started reach it as events.
-    /// </summary>
-    internal void RetryWatching()
-    {
-        lock (_restartGate)
-        {
-            if (_disposed || (Volatile.Read(ref _watcher) is null && !TryStartWatcher(retry: true)))
-            {
-                return;
-            }
-
-            PollNow();
-            Interlocked.Exchange(ref _pollTimer, null)?.Dispose();
-            Interlocked.Exchange(ref _retryTimer, null)?.Dispose();
-        }
-
-        _cache.OnWatchingAgain(_partition);
     }
 
     /// <summary>Runs on the watcher's thread: whatever fails here must neither reach it nor lose a change silently.</summary>

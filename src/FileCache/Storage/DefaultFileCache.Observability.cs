@@ -17,7 +17,7 @@ internal sealed partial class DefaultFileCache
     private readonly ulong _hitSampleThreshold;
 
     /// <summary>Gets the cache's monitor.</summary>
-    internal CacheMonitor Monitor { get; }
+    public CacheMonitor Monitor { get; }
 
     /// <summary>Gets the sink that features report to (invalidation causes, compression).</summary>
     internal CacheObserver Observer => _observer;

@@ -41,6 +41,27 @@ internal sealed partial class DefaultFileCache
     }
 
     /// <inheritdoc/>
+    public ValueTask<T> GetOrAddAsync<TState, T>(FileKey key, TState state, Func<FileKey, TState, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var partition = GetPartition(key, nameof(key));
+        ArgumentNullException.ThrowIfNull(loader);
+        ValidateEntryOptions<T>(options);
+        if (TryGetCore(partition, key, out T? value))
+        {
+            return new ValueTask<T>(value!);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        var adapter = new Invalidation.StateEntryRefresher<TState, T>(state, loader, options);
+        return LoadAsync(partition, key, adapter.Load, options, cancellationToken, refresh: false, adapter);
+    }
+
+    /// <inheritdoc/>
     public bool Set<T>(in FileKey key, T value, FileCacheEntryOptions? options = null)
     {
         ThrowIfDisposed();
@@ -49,86 +70,7 @@ internal sealed partial class DefaultFileCache
         return Insert(partition, key, value, options, load: null);
     }
 
-    /// <inheritdoc/>
-    public bool Remove(in FileKey key)
-    {
-        ThrowIfDisposed();
-        return RemoveCore(GetPartition(key, nameof(key)), key);
-    }
-
-    /// <inheritdoc/>
-    public bool Remove(string project, string path)
-    {
-        ThrowIfDisposed();
-        var partition = GetPartition(project);
-        string normalized = PathNormalizer.Normalize(path, partition.Root, partition.IgnoreCase, nameof(path));
-        return RemoveCore(partition, new FileKey(partition.Name, partition.NameHash, normalized, null, partition.IgnoreCase));
-    }
-
-    /// <inheritdoc/>
-    public int InvalidateProject(string project)
-    {
-        ThrowIfDisposed();
-        var partition = GetPartition(project);
-        return InvalidateCore(Invalidation.InvalidationRequest.ForProject(partition.Name), partition).Invalidated;
-    }
-
-    /// <inheritdoc/>
-    public void Clear()
-    {
-        ThrowIfDisposed();
-        foreach (var partition in _partitions.All)
-        {
-            InvalidatePartition(partition, RemovalReason.Removed, removeProject: false, "clear");
-        }
-    }
-
-    private bool RemoveCore(Partition partition, in FileKey key)
-    {
-        var scope = _observer.StartInvalidation("key", partition.Name, fanOut: false);
-        var sink = NewSink();
-        bool removed;
-        lock (_store.Lock)
-        {
-            // Fence first: a load of this key that started before now must not cache what it read.
-            FenceLoadLocked(partition, key);
-
-            removed = _store.RemoveLocked(partition, key, RemovalReason.Removed, sink);
-            partition.Counters.Invalidations++;
-            CascadeLocked(key, removed, sink);
-        }
-
-        _observer.EndInvalidation(scope, removed ? 1 : 0);
-        Raise(sink);
-        return removed;
-    }
-
-    private int InvalidatePartition(Partition partition, RemovalReason reason, bool removeProject, string cause)
-    {
-        var scope = _observer.StartInvalidation(cause, partition.Name, fanOut: true);
-        var sink = NewSink();
-        int removed;
-        lock (_store.Lock)
-        {
-            // Loads that started before this point compare their generation at insert time and are dropped.
-            partition.Generation++;
-            partition.Removed |= removeProject;
-            foreach (var load in partition.InFlight)
-            {
-                load.Value.Fenced = true;
-            }
-
-            partition.InFlight.Clear();
-            removed = _store.RemoveAllLocked(partition, reason, sink);
-            partition.Counters.Invalidations++;
-        }
-
-        _observer.EndInvalidation(scope, removed);
-        Raise(sink);
-        return removed;
-    }
-
-    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false)
+    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false, Invalidation.EntryRefresher? refresher = null)
     {
         while (true)
         {
@@ -172,7 +114,7 @@ internal sealed partial class DefaultFileCache
             {
                 Options = options,
                 StartedAt = _inv.Clock.Now,
-                Refresher = ReferenceEquals(loader, _diskLoader) ? null : new Invalidation.EntryRefresher<T>(loader, options),
+                Refresher = refresher ?? (ReferenceEquals(loader, _diskLoader) ? null : new Invalidation.EntryRefresher<T>(loader, options)),
             };
             if (!partition.InFlight.TryAdd(key, load))
             {
@@ -246,7 +188,7 @@ internal sealed partial class DefaultFileCache
             inserted = inPlace && !_disposed && _store.InsertLocked(entry, load, now, sink);
             if (inserted && replacing)
             {
-                CascadeLocked(key, removed: false, sink);
+                CascadeLocked(key, sink);
             }
         }
 

@@ -100,9 +100,6 @@ internal sealed partial class DefaultFileCache : IFileCache
         }
     }
 
-    /// <summary>Gets the store (for tests and the hit-rate simulator).</summary>
-    internal EntryStore Store => _store;
-
     /// <inheritdoc/>
     public void AddProject(FileCacheProjectOptions project)
     {
@@ -147,7 +144,11 @@ internal sealed partial class DefaultFileCache : IFileCache
         }
 
         StopWatching(partition);
-        InvalidatePartition(partition, RemovalReason.Invalidated, removeProject: true, "project_removed");
+
+        // Through the one invalidation path (hooks, which cannot veto it, cascades to other projects, fences), with
+        // the partition out of the table so nothing new reaches it.
+        var request = Invalidation.InvalidationRequest.ForProject(partition.Name).As(RemovalReason.Invalidated, "project_removed", deletion: true);
+        InvalidateCore(request, partition, removeProject: true);
         _observer.HotKeys.Forget(partition.Name);
         _observer.Metrics.Retire(partition);
         return true;
@@ -176,7 +177,7 @@ internal sealed partial class DefaultFileCache : IFileCache
             total += counters;
         }
 
-        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot(), Writes = _writing.Snapshot() };
+        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot(), Memory = MemoryStatus(), Writes = _writing.Snapshot() };
     }
 
     /// <summary>
@@ -204,10 +205,9 @@ internal sealed partial class DefaultFileCache : IFileCache
     /// <inheritdoc/>
     public event EventHandler<FileCacheMemoryAlertEventArgs>? MemoryAlert;
 
-    /// <inheritdoc/>
-    public FileCacheMemoryStatus GetMemoryStatus()
+    /// <summary>The memory status, folded into <see cref="GetStatistics"/>.</summary>
+    private FileCacheMemoryStatus MemoryStatus()
     {
-        ThrowIfDisposed();
         lock (_pressure)
         {
             return new FileCacheMemoryStatus(_store.Budget, _store.EffectiveBudget, _pressure.LastRatio, _pressure.AlertsRaised);
@@ -308,39 +308,6 @@ internal sealed partial class DefaultFileCache : IFileCache
             }
         }
     }
-
-    /// <summary>
-    /// Recounts the store from scratch under the lock (for tests): per partition, what the dictionary holds,
-    /// what its list holds, and the counters, which must all agree.
-    /// </summary>
-    internal IReadOnlyList<(string Project, long MapCount, long MapBytes, long ListCount, long CountedEntries, long CountedBytes)> Recount()
-    {
-        var result = new List<(string, long, long, long, long, long)>();
-        lock (_store.Lock)
-        {
-            foreach (var partition in _partitions.All)
-            {
-                long mapBytes = 0;
-                foreach (var pair in partition.Map)
-                {
-                    mapBytes += pair.Value.Size;
-                }
-
-                long listCount = 0;
-                for (var entry = partition.ListHead.PartNext; entry != partition.ListHead; entry = entry.PartNext)
-                {
-                    listCount++;
-                }
-
-                result.Add((partition.Name, partition.Map.Count, mapBytes, listCount, partition.Count, partition.Bytes));
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>The keys with a load under way in a project (for tests).</summary>
-    internal ICollection<FileKey> InFlightFor(string project) => GetPartition(project).InFlight.Keys;
 
     /// <summary>The registered project's partition, or null.</summary>
     internal Partition? FindPartition(string project) => _partitions.Find(project);

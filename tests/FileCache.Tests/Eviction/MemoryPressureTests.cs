@@ -41,8 +41,8 @@ public class MemoryPressureTests
         memory.Ratio = 1.0; // at the GC's high-load threshold: the minimum, 25 %
         time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(250, cache.GetMemoryStatus().EffectiveBudgetBytes);
-        Assert.Equal(1000, cache.GetMemoryStatus().ConfiguredBudgetBytes);
+        Assert.Equal(250, cache.GetStatistics().Memory.EffectiveBudgetBytes);
+        Assert.Equal(1000, cache.GetStatistics().Memory.ConfiguredBudgetBytes);
         var total = cache.GetStatistics().Total;
         Assert.True(total.Bytes <= 250, $"{total.Bytes} bytes held over the shrunk budget");
         Assert.Equal(75, total.Evictions.Capacity);
@@ -56,7 +56,7 @@ public class MemoryPressureTests
         for (int i = 0; i < 9; i++)
         {
             time.Advance(TimeSpan.FromSeconds(1));
-            budgets.Add(cache.GetMemoryStatus().EffectiveBudgetBytes);
+            budgets.Add(cache.GetStatistics().Memory.EffectiveBudgetBytes);
         }
 
         Assert.Equal(new long[] { 350, 450, 550, 650, 750, 850, 950, 1000, 1000 }, budgets);
@@ -73,9 +73,9 @@ public class MemoryPressureTests
 
         time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(625, cache.GetMemoryStatus().EffectiveBudgetBytes);
+        Assert.Equal(625, cache.GetStatistics().Memory.EffectiveBudgetBytes);
         Assert.True(cache.GetStatistics().Total.Bytes <= 625);
-        Assert.Equal(0.925, cache.GetMemoryStatus().MemoryLoadRatio, 3);
+        Assert.Equal(0.925, cache.GetStatistics().Memory.MemoryLoadRatio, 3);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class MemoryPressureTests
         time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal(new[] { 0.9, 1.0, 0.9 }, alerts);
-        Assert.Equal(3, cache.GetMemoryStatus().AlertsRaised);
+        Assert.Equal(3, cache.GetStatistics().Memory.AlertsRaised);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class MemoryPressureTests
 
         time.Advance(TimeSpan.FromMinutes(1));
 
-        Assert.Equal(1000, cache.GetMemoryStatus().EffectiveBudgetBytes);
+        Assert.Equal(1000, cache.GetStatistics().Memory.EffectiveBudgetBytes);
     }
 }
 
@@ -178,7 +178,7 @@ public class MemoryManagementStressTests
         chores.Join();
 
         CacheFixture.AssertConsistent(cache);
-        Assert.True(cache.GetStatistics().Total.Bytes <= cache.GetMemoryStatus().EffectiveBudgetBytes);
+        Assert.True(cache.GetStatistics().Total.Bytes <= cache.GetStatistics().Memory.EffectiveBudgetBytes);
         Assert.True(cache.GetStatistics().Total.Evictions.Expired > 0);
     }
 }

@@ -39,7 +39,7 @@ public class MemoryOptionsValidationTests
     public void Create_Defaults_AreValid()
     {
         using var cache = FileCacheFactory.Create(new FileCacheOptions().AddProject("p", null));
-        var status = cache.GetMemoryStatus();
+        var status = cache.GetStatistics().Memory;
         Assert.Equal(FileCacheOptions.DefaultMaxBytes, status.ConfiguredBudgetBytes);
         Assert.Equal(FileCacheOptions.DefaultMaxBytes, status.EffectiveBudgetBytes);
     }
