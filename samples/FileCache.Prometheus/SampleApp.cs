@@ -27,8 +27,9 @@ public static class SampleApp
     /// default the current directory), <c>--workload true</c> (read the files in the background, for the dashboard).
     /// </summary>
     /// <param name="args">Command-line arguments.</param>
+    /// <param name="configureCache">Further cache set-up (tests add a load stage with it).</param>
     /// <returns>The app, not started.</returns>
-    public static WebApplication Create(string[] args)
+    public static WebApplication Create(string[] args, Action<FileCache.DependencyInjection.IFileCacheBuilder>? configureCache = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         string url = builder.Configuration["urls"] ?? DefaultUrl;
@@ -41,12 +42,13 @@ public static class SampleApp
         builder.WebHost.UseUrls(url);
         string root = Path.GetFullPath(builder.Configuration["root"] ?? Directory.GetCurrentDirectory());
 
-        builder.Services.AddFileCache(o =>
+        var cacheBuilder = builder.Services.AddFileCache(o =>
         {
             o.MaxBytes = 64L * 1024 * 1024;
             o.AddProject(Project, root);
             o.Statistics.HistoryInterval = TimeSpan.FromSeconds(10);
         }).AddDashboard();
+        configureCache?.Invoke(cacheBuilder);
         builder.Services.AddHealthChecks().AddFileCache();
 
         // The dashboard's policy: who may see keys, change alert rules and invalidate projects. Here, local users (the

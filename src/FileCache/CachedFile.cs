@@ -52,6 +52,9 @@ public sealed class CachedFile
     /// <summary>The LZ4 block the load pipeline made of these bytes, when worth keeping; the insert stores it instead of compressing again.</summary>
     internal byte[]? CompressedBlock { get; init; }
 
+    /// <summary>Gets whether the bytes came from <see cref="IFileCache.WriteAsync"/> (the cache's own write) rather than a read of the disk.</summary>
+    internal bool WrittenByCache { get; init; }
+
     /// <summary>Gets the number of bytes in <see cref="Content"/>.</summary>
     public int Length => Content.Length;
 }

@@ -9,6 +9,13 @@ public sealed class FileCacheOptions
     /// <summary>The default byte budget: 256 MiB.</summary>
     public const long DefaultMaxBytes = 256L * 1024 * 1024;
 
+    /// <summary>Gets or sets the cache's name: the <see cref="Telemetry.FileCacheTelemetry.CacheNameTag"/> tag of its meter.</summary>
+    /// <value>
+    /// Defaults to <see langword="null"/>: an unnamed cache, whose meter has no tag. <c>AddKeyedFileCache</c> sets it to the
+    /// service key unless set. Must not be empty or blank when set.
+    /// </value>
+    public string? Name { get; set; }
+
     /// <summary>Gets or sets the byte budget over all projects.</summary>
     /// <value>Defaults to <see cref="DefaultMaxBytes"/> (256 MiB). Must be positive.</value>
     public long MaxBytes { get; set; } = DefaultMaxBytes;
@@ -110,6 +117,10 @@ public sealed class FileCacheOptions
     /// </summary>
     /// <value>Empty by default: a miss reads the source (with the built-in telemetry and compression stages around it).</value>
     public IList<Loading.FileLoadStage> LoadStages { get; } = new List<Loading.FileLoadStage>();
+
+    /// <summary>Gets the options of <see cref="IFileCache.WriteAsync"/>: write-behind delay, retries, the flush on dispose, fsync.</summary>
+    /// <value>Defaults to <see cref="Writing.FileCacheWriteOptions"/>'s defaults.</value>
+    public Writing.FileCacheWriteOptions Writing { get; } = new();
 
     /// <summary>Gets the projects registered at start-up. More can be added with <see cref="IFileCache.AddProject"/>.</summary>
     /// <value>Defaults to an empty list.</value>

@@ -278,6 +278,41 @@ public interface IFileCache : IDisposable
     Monitoring.CacheMonitor Monitor => throw new NotSupportedException(
         $"{GetType().Name} has no monitor: a decorator returns its inner cache's IFileCache.Monitor; only the cache engine makes monitors.");
 
+    /// <summary>
+    /// Writes a file's bytes: through (the disk, by an atomic replace, then the cache) or behind (the cache now, the disk
+    /// after <see cref="Writing.FileCacheWriteOptions.WriteBehindDelay"/>). Writes of one file are applied in call order;
+    /// every read after the call returns sees these bytes (or newer ones), flushed or not.
+    /// </summary>
+    /// <param name="project">A registered project with a root directory.</param>
+    /// <param name="path">The file's path relative to the root; missing directories are created.</param>
+    /// <param name="content">The bytes (copied: the caller may reuse its buffer).</param>
+    /// <param name="mode">Write-through (the default) or write-behind.</param>
+    /// <param name="cancellationToken">Cancels a write-through still waiting for an earlier write of the same file; a write under way completes.</param>
+    /// <returns>The cached file. After a write-behind its version is provisional (the length, and the cache's clock) until flushed.</returns>
+    /// <exception cref="ArgumentException">The project is not registered, or the path escapes its root.</exception>
+    /// <exception cref="InvalidOperationException">The project has no root directory.</exception>
+    /// <exception cref="IOException">A write-through could not write the file (the cache is then unchanged).</exception>
+    /// <exception cref="NotSupportedException">This implementation does not write files.</exception>
+    ValueTask<CachedFile> WriteAsync(string project, string path, ReadOnlyMemory<byte> content, Writing.WriteMode mode = Writing.WriteMode.WriteThrough, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType()} does not write files.");
+
+    /// <summary>Writes every pending write-behind (of one project, or all) to disk now, whether due or backing off after a failure.</summary>
+    /// <param name="project">The project, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the wait between files.</param>
+    /// <returns>A task that completes when each write pending at the call was tried.</returns>
+    /// <exception cref="AggregateException">Some writes failed: an I/O error (they stay pending and are retried) or a <see cref="Writing.FileWriteConflictException"/>.</exception>
+    Task FlushAsync(string? project = null, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>
+    /// Raised, outside any lock of the cache, when a write could not reach the disk: a failed flush (retried with
+    /// back-off), a conflict with a change made on disk by someone else, or a write still pending at dispose.
+    /// </summary>
+    event EventHandler<Writing.FileWriteFailedEventArgs>? WriteFailed
+    {
+        add { }
+        remove { }
+    }
+
     /// <summary>Returns an immutable snapshot of the statistics, in total and per project, with the memory status and the invalidation counters.</summary>
     /// <returns>The snapshot.</returns>
     FileCacheStatistics GetStatistics();

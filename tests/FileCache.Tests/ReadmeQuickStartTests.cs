@@ -93,6 +93,8 @@ public partial class ReadmeQuickStartTests
             .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
             .Concat([typeof(IFileCache).Assembly.Location, typeof(Microsoft.Extensions.DependencyInjection.ServiceCollection).Assembly.Location,
                 typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location, typeof(Microsoft.Extensions.DependencyInjection.ServiceProvider).Assembly.Location])
+            // What a project referencing the package gets too: the package's own dependencies.
+            .Concat(typeof(IFileCache).Assembly.GetReferencedAssemblies().Select(name => Assembly.Load(name).Location))
             .Distinct()
             .Select(p => MetadataReference.CreateFromFile(p));
         var compilation = CSharpCompilation.Create(

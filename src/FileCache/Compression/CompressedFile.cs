@@ -12,6 +12,7 @@ internal sealed class CompressedFile
     private readonly FileVersion _version;
     private readonly DateTimeOffset _readAt;
     private readonly bool _racy;
+    private readonly bool _written;
 
     private CompressedFile(CachedFile file, byte[] block)
     {
@@ -20,6 +21,7 @@ internal sealed class CompressedFile
         _version = file.Version;
         _readAt = file.ReadAt;
         _racy = file.WrittenJustBeforeRead;
+        _written = file.WrittenByCache;
         Block = block;
         Length = file.Length;
     }
@@ -31,6 +33,9 @@ internal sealed class CompressedFile
 
     /// <summary>Gets when the bytes were read.</summary>
     public DateTimeOffset ReadAt => _readAt;
+
+    /// <summary>Gets whether the bytes came from <see cref="IFileCache.WriteAsync"/> rather than a read of the disk.</summary>
+    public bool WrittenByCache => _written;
 
     /// <summary>
     /// The disk metadata of an entry's value when it holds a file's bytes, plain or compressed (for coherence
@@ -113,6 +118,6 @@ internal sealed class CompressedFile
     {
         byte[] content = GC.AllocateUninitializedArray<byte>(Length);
         DecodeTo(content);
-        return new CachedFile(_key, FullPath, content, _version, _readAt) { WrittenJustBeforeRead = _racy };
+        return new CachedFile(_key, FullPath, content, _version, _readAt) { WrittenJustBeforeRead = _racy, WrittenByCache = _written };
     }
 }

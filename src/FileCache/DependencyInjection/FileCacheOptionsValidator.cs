@@ -15,6 +15,11 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
 
     public static IEnumerable<string> Validate(FileCacheOptions options)
     {
+        if (options.Name is { } name && string.IsNullOrWhiteSpace(name))
+        {
+            yield return "FileCacheOptions.Name must not be empty or blank when set.";
+        }
+
         if (options.MaxBytes <= 0)
         {
             yield return $"FileCacheOptions.MaxBytes must be positive (was {options.MaxBytes}).";
@@ -46,6 +51,11 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
         }
 
         foreach (string error in options.Invalidation.Validate("FileCacheOptions.Invalidation"))
+        {
+            yield return error;
+        }
+
+        foreach (string error in options.Writing.Validate("FileCacheOptions.Writing"))
         {
             yield return error;
         }

@@ -155,7 +155,7 @@ internal static class PhysicalFileReader
     /// Refuses a path any of whose components under the root (a directory on the way or the file itself) is a
     /// symbolic link that resolves outside the root. Checked on every read from disk (a miss), never on a hit.
     /// </summary>
-    private static void EnsureNoLinkLeavesRoot(string fullPath, string root)
+    internal static void EnsureNoLinkLeavesRoot(string fullPath, string root)
     {
         string prefix = root.EndsWith('/') ? root : root + "/";
         string? realRoot = null;

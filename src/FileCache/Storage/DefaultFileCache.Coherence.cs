@@ -73,7 +73,7 @@ internal sealed partial class DefaultFileCache
     private bool Revalidate(CacheEntry entry, EntryCoherence coherence, long now)
     {
         Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out _);
-        if (!coherence.Racy && FileStat.Matches(fullPath, version))
+        if ((!coherence.Racy && FileStat.Matches(fullPath, version)) || IsWritePending(entry.Key))
         {
             Volatile.Write(ref coherence.NextValidate, now + _inv.TrustTicks);
             return true;

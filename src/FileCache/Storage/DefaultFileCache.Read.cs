@@ -183,6 +183,12 @@ internal sealed partial class DefaultFileCache
     {
         var partition = _partitions.Find(key.Project, key.ProjectHash)
             ?? throw new InvalidOperationException($"Project '{key.Project}' was removed while its file was being read.");
+        if (TryGetPendingFile(key, out var written))
+        {
+            // A write-behind not yet flushed: its bytes are newer than the disk's.
+            return written;
+        }
+
         var source = partition.Source!;
         if (!partition.IsPhysical)
         {

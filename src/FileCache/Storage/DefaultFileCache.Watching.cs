@@ -90,7 +90,7 @@ internal sealed partial class DefaultFileCache
 
         foreach (var (path, deletion) in paths)
         {
-            if (!deletion && TryKeepUnchangedFile(partition, path))
+            if (!deletion && (TryKeepOwnWrite(partition, path) || TryKeepUnchangedFile(partition, path)))
             {
                 continue;
             }
@@ -209,7 +209,7 @@ internal sealed partial class DefaultFileCache
                 && (writtenJustBeforeRead || !FileStat.Matches(fullPath, version)))
             {
                 bool deleted = !File.Exists(fullPath);
-                if (!deleted && TryKeepUnchangedFile(partition, entry.Key.Path))
+                if (!deleted && (TryKeepOwnWrite(partition, entry.Key.Path) || TryKeepUnchangedFile(partition, entry.Key.Path)))
                 {
                     continue;
                 }

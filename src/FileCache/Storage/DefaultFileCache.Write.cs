@@ -204,7 +204,8 @@ internal sealed partial class DefaultFileCache
     }
 
     // expected: when set, insert only in place of this very entry (still cached under the key), fencing the key's loads under way.
-    private bool Insert<T>(Partition partition, in FileKey key, T value, FileCacheEntryOptions? options, LoadOperation? load, CacheEntry? expected = null)
+    // fenceLoad: fence the key's load under way (a write: the load may have read the file before it).
+    private bool Insert<T>(Partition partition, in FileKey key, T value, FileCacheEntryOptions? options, LoadOperation? load, CacheEntry? expected = null, bool fenceLoad = false)
     {
         object? stored = value;
         if (_compressionThreshold is int threshold && value is CachedFile file
@@ -246,7 +247,7 @@ internal sealed partial class DefaultFileCache
 
             // In place of one entry only: if it was invalidated or replaced meanwhile, the caller's view is out of date.
             bool inPlace = expected is null || (partition.Map.TryGetValue(key, out var current) && ReferenceEquals(current, expected));
-            if (expected is not null && inPlace)
+            if ((expected is not null && inPlace) || fenceLoad)
             {
                 FenceLoadLocked(partition, key);
             }

@@ -79,12 +79,13 @@ internal sealed partial class DefaultFileCache : IFileCache
         // Instruments registered on a meter live as long as the meter; reaching the partitions through a weak
         // reference keeps an undisposed cache collectable (a test checks it).
         var self = new WeakReference<DefaultFileCache>(this);
-        _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes);
+        _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes, options.Name);
         _hitSampleThreshold = _observer.HitSampleThreshold;
         _observer.Metrics.StoreLock = _store.Lock;
         _inv = new Invalidation.InvalidationRuntime(options.Invalidation, timeProvider, strategies, hooks, logger);
         _negativeTtlTicks = NegativeEntryLifetime(options.Invalidation);
         _store.Index.Resolve = key => _partitions.Find(key.Project, key.ProjectHash);
+        _writing = new Writing.WriteRuntime(options.Writing, timeProvider, _observer.Metrics.Meter, RunFlushPass);
         foreach (var project in options.Projects)
         {
             AddProject(project);
@@ -196,7 +197,7 @@ internal sealed partial class DefaultFileCache : IFileCache
             total += counters;
         }
 
-        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot(), Memory = MemoryStatus() };
+        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot(), Memory = MemoryStatus(), Writes = _writing.Snapshot() };
     }
 
     /// <summary>
@@ -310,6 +311,8 @@ internal sealed partial class DefaultFileCache : IFileCache
             return;
         }
 
+        // Pending writes first, while the cache still works (bounded by WriteOptions.DisposeFlushTimeout).
+        FlushOnDispose();
         _disposed = true;
         Monitor.Stop();
         _observer.Dispose();
@@ -325,6 +328,9 @@ internal sealed partial class DefaultFileCache : IFileCache
             }
         }
     }
+
+    /// <summary>The registered project's partition, or null.</summary>
+    internal Partition? FindPartition(string project) => _partitions.Find(project);
 
     /// <summary>The registered project's partition; throws <see cref="ArgumentException"/> naming <c>project</c> otherwise.</summary>
     internal Partition GetPartition(string project)

@@ -36,18 +36,18 @@ internal sealed class CacheMetrics : IDisposable
     private readonly object _retireLock = new();
     private RetiredBox _retired = new(default);
 
-    public CacheMetrics(IMeterFactory? meterFactory, Func<Partition[]> partitions, long budget, bool perProject)
+    public CacheMetrics(IMeterFactory? meterFactory, Func<Partition[]> partitions, long budget, bool perProject, string? cacheName = null)
     {
         _partitions = partitions;
         _budget = budget;
         _perProject = perProject;
         if (meterFactory is not null)
         {
-            _meter = meterFactory.Create(new MeterOptions(FileCacheTelemetry.MeterName) { Version = Version });
+            _meter = meterFactory.Create(new MeterOptions(FileCacheTelemetry.MeterName) { Version = Version, Tags = MeterTags(cacheName) });
         }
         else
         {
-            _meter = new Meter(FileCacheTelemetry.MeterName, Version);
+            _meter = new Meter(FileCacheTelemetry.MeterName, Version, MeterTags(cacheName));
             _ownsMeter = true;
         }
 
@@ -70,6 +70,10 @@ internal sealed class CacheMetrics : IDisposable
     }
 
     public Meter Meter => _meter;
+
+    /// <summary>A named cache's meter carries its name, so the series of several caches in one process can be told apart.</summary>
+    private static KeyValuePair<string, object?>[]? MeterTags(string? cacheName) =>
+        cacheName is null ? null : [new(FileCacheTelemetry.CacheNameTag, cacheName)];
 
     /// <summary>The counts of removed projects, kept so that the totals of the observable counters never go down.</summary>
     private Statistics.CacheCounters Retired => Volatile.Read(ref _retired).Value;
