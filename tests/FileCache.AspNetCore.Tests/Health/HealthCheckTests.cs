@@ -93,6 +93,29 @@ public sealed class HealthCheckTests
     }
 
     [Fact]
+    public async Task Unhealthy_WhenAWatcherLostEventsInTheWindow_HealthyAgainOnceTheWindowPasses()
+    {
+        var time = new FakeTimeProvider(Start);
+        var (app, health) = await StartAsync(new TestAppOptions { Time = time });
+        await using var _ = app;
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status); // baseline sample
+
+        // The path a real FileSystemWatcher takes when the kernel's event queue overflowed: its Error event.
+        var watcher = ((FileCache.Storage.DefaultFileCache)app.Cache).WatcherFor(TestApp.Project);
+        Assert.NotNull(watcher);
+        watcher.OnError(new InternalBufferOverflowException("the inotify queue overflowed"));
+
+        var report = await health.CheckHealthAsync();
+        Assert.Equal(HealthStatus.Unhealthy, report.Status);
+        Assert.Contains("watchers lost events 1 time(s)", report.Entries["filecache"].Description, StringComparison.Ordinal);
+
+        time.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status); // the baseline is still the first sample
+        time.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status);   // nothing lost in the last 5 minutes
+    }
+
+    [Fact]
     public async Task Degraded_WhenTheMemoryLoadIsAtTheThreshold()
     {
         var (app, health) = await StartAsync(new TestAppOptions(), o => o.DegradedMemoryLoad = 0);
