@@ -7,7 +7,8 @@ namespace FileCache.Benchmarks;
 
 /// <summary>
 /// A miss followed by an insert into a full cache, so every insert evicts. Each cache holds
-/// <see cref="Capacity"/> entries of one unit each (FileCache: <c>MaxBytes = 10,000</c> and <c>Size = 1</c>;
+/// <see cref="Capacity"/> entries of one unit each (FileCache: <c>Size = 1</c>, and a budget of 10,000 times one unit plus
+/// the per-entry overhead that a declared size is also charged;
 /// MemoryCache: <c>SizeLimit = 10,000</c> and <c>Size = 1</c>; ConcurrentLru: capacity 10,000). Each operation
 /// takes the next key of a ring of <see cref="RingSize"/> keys created in setup (strings and prepared
 /// <see cref="FileKey"/>s, so key creation is not measured), looks it up, misses, and inserts it. A key comes round
@@ -59,7 +60,8 @@ public class MissInsertBenchmarks
         // holds what it was filled with while the ring's keys stream through, so those keys would hit when the
         // ring came round.)
         _paths = BenchmarkData.Paths(RingSize + Capacity);
-        _fileCache = BenchmarkData.CreateFileCache(Capacity);
+        // A declared size also counts the entry's overhead: the budget holds exactly Capacity one-unit entries.
+        _fileCache = BenchmarkData.CreateFileCache(Capacity * (1 + Storage.DefaultFileCache.EntryOverhead));
         _keys = BenchmarkData.Keys(_fileCache, _paths);
         _dictionary = new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
         _fifo = new string[Capacity];

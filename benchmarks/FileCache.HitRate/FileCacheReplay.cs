@@ -27,7 +27,8 @@ internal readonly record struct FileCacheReplayResult(HitCount Count, long Refus
 
 /// <summary>
 /// Drives FileCache's real eviction through its public API: a cache whose byte budget is the capacity in
-/// entries, every entry counted as exactly 1 byte; each request is a TryGet, and a miss Sets the key.
+/// entries (every entry declares 1 byte and is charged the per-entry overhead besides, the same for all); each request
+/// is a TryGet, and a miss Sets the key.
 /// </summary>
 internal static class FileCacheReplay
 {
@@ -40,7 +41,8 @@ internal static class FileCacheReplay
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        using var cache = FileCacheFactory.Create(new FileCacheOptions { MaxBytes = capacity, EvictionPolicy = policy }.AddProject(Project, null));
+        // Every entry declares one unit and is also charged the per-entry overhead: the budget holds exactly capacity entries.
+        using var cache = FileCacheFactory.Create(new FileCacheOptions { MaxBytes = capacity * (SizeOne.Size!.Value + Storage.DefaultFileCache.EntryOverhead), EvictionPolicy = policy }.AddProject(Project, null));
 
         // Keys are prepared once per distinct trace key: a lookup then hashes and normalizes nothing.
         var keys = new FileKey[trace.UniqueKeys];

@@ -2,98 +2,110 @@ using System.Diagnostics;
 using System.Globalization;
 using FileCache.HitRate;
 
-// Replays every *.txt trace through a strict-LRU reference and through FileCache's real eviction, and checks
-// the reference against the published LRU numbers. Exit code: 0 all checks pass, 1 a check failed, 2 bad usage or input.
-string? tracesDir = null;
-string? outFile = null;
-HashSet<string>? only = null;
-for (int i = 0; i < args.Length; i++)
+// Replays traces through a strict-LRU reference, FileCache's real eviction (CLOCK and TinyLFU) and BitFaster's
+// ConcurrentLfu, and checks them against each other and the published numbers. Exit code: 0 all checks pass,
+// 1 a check failed, 2 bad usage or input.
+var command = CommandLine.Parse(args, out string? usageError);
+if (command is null)
 {
-    switch (args[i])
+    if (usageError is not null)
     {
-        case "--traces" when i + 1 < args.Length:
-            tracesDir = args[++i];
-            break;
-        case "--out" when i + 1 < args.Length:
-            outFile = args[++i];
-            break;
-        case "--only" when i + 1 < args.Length:
-            only = new HashSet<string>(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
-            break;
-        case "-h" or "--help":
-            Console.WriteLine("FileCache.HitRate [--traces DIR] [--out FILE] [--only NAME[,NAME...]]");
-            Console.WriteLine("  --traces DIR  folder of *.txt traces and published_hit_ratios.csv (default: <repo>/../shared/traces)");
-            Console.WriteLine("  --out FILE    also write the markdown report to FILE");
-            Console.WriteLine("  --only NAMES  replay only these traces (file names without .txt)");
-            return 0;
-        default:
-            Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Use --help.");
-            return 2;
+        Console.Error.WriteLine(usageError);
+        return 2;
     }
+
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
 }
 
+var files = new List<string>();
+string? tracesDir = command.TracesDirectory;
 string tracesDescription;
-if (tracesDir is null)
+if (tracesDir is null && command.TraceFiles.Count == 0)
 {
     tracesDir = RepoLocator.FindTracesDirectory([Environment.CurrentDirectory, AppContext.BaseDirectory], out string tried);
     if (tracesDir is null)
     {
-        Console.Error.WriteLine($"Cannot find the traces folder <repo>/../shared/traces ({tried}). Pass --traces DIR.");
+        Console.Error.WriteLine($"Cannot find the traces folder <repo>/../shared/traces ({tried}). Pass --traces DIR or --trace FILE.");
         return 2;
     }
 
-    tracesDescription = "`../shared/traces` (relative to the repo root)";
+    tracesDescription = "every `*.txt` in `../shared/traces` (relative to the repo root)";
 }
 else
 {
-    tracesDescription = $"`{tracesDir}`";
+    tracesDescription = string.Join(", ", command.TraceFiles.Select(f => $"`{f}`").Concat(tracesDir is null ? [] : [$"every `*.txt` in `{tracesDir}`"]));
 }
 
-if (!Directory.Exists(tracesDir))
+if (tracesDir is not null)
 {
-    Console.Error.WriteLine($"Traces folder '{tracesDir}' does not exist.");
-    return 2;
+    if (!Directory.Exists(tracesDir))
+    {
+        Console.Error.WriteLine($"Traces folder '{tracesDir}' does not exist.");
+        return 2;
+    }
+
+    files.AddRange(Directory.GetFiles(tracesDir, "*.txt")
+        .Where(f => command.Only is null || command.Only.Contains(Path.GetFileNameWithoutExtension(f)))
+        .Order(StringComparer.Ordinal));
 }
 
-string csvPath = Path.Combine(tracesDir, PublishedRatios.FileName);
-IReadOnlyList<PublishedRatio> published = File.Exists(csvPath) ? PublishedRatios.Load(csvPath) : [];
-if (published.Count == 0)
+foreach (string file in command.TraceFiles)
 {
-    Console.Error.WriteLine($"warning: no published ratios at '{csvPath}'; the LRU reference is not checked.");
+    if (!File.Exists(file))
+    {
+        Console.Error.WriteLine($"Trace file '{file}' does not exist.");
+        return 2;
+    }
+
+    files.Add(file);
 }
 
-var files = Directory.GetFiles(tracesDir, "*.txt")
-    .Where(f => only is null || only.Contains(Path.GetFileNameWithoutExtension(f)))
-    .Order(StringComparer.Ordinal)
-    .ToList();
 if (files.Count == 0)
 {
     Console.Error.WriteLine($"No traces to replay in '{tracesDir}'.");
     return 2;
 }
 
+string csvPath = command.PublishedFile ?? Path.Combine(tracesDir ?? Path.GetDirectoryName(Path.GetFullPath(files[0]))!, PublishedRatios.FileName);
+IReadOnlyList<PublishedRatio> published = File.Exists(csvPath) ? PublishedRatios.Load(csvPath) : [];
+if (published.Count == 0)
+{
+    Console.Error.WriteLine($"note: no published ratios at '{csvPath}'; the LRU reference is not checked against them.");
+}
+
 var results = new List<TraceResult>();
 foreach (string file in files)
 {
     var clock = Stopwatch.StartNew();
-    var trace = AccessTrace.Load(file);
-    results.Add(Simulator.RunTrace(trace, published));
+    AccessTrace trace;
+    try
+    {
+        trace = AccessTrace.Load(file);
+    }
+    catch (FormatException e)
+    {
+        Console.Error.WriteLine($"Trace '{file}': {e.Message}");
+        return 2;
+    }
+
+    results.Add(Simulator.RunTrace(trace, published, command.Capacities));
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trace.Name}: {trace.Length:N0} requests, {results[^1].Rows.Count} capacities, {clock.Elapsed.TotalSeconds:F1} s"));
 }
 
-// Every published LRU row of a trace that was asked for must have been checked.
-var notChecked = published
+// Every published LRU row of a replayed trace must have been checked, unless the capacities were chosen by hand.
+var notChecked = command.Capacities is not null ? [] : published
     .Where(p => p.Policy == PublishedRatios.LruPolicy)
-    .Where(p => only is null || only.Any(o => PublishedRatios.Names(p.Trace, o)))
+    .Where(p => results.Any(t => PublishedRatios.Names(p.Trace, t.Name)) || (command.TraceFiles.Count == 0 && command.Only is null))
     .Where(p => !results.Any(t => PublishedRatios.Names(p.Trace, t.Name) && t.Rows.Any(r => r.PublishedLru == p)))
     .ToList();
 
 var run = new SimulationRun(tracesDescription, string.Join(' ', args), results, notChecked);
 string report = Report.Render(run);
 Console.Out.Write(report);
-if (outFile is not null)
+if (command.OutFile is not null)
 {
-    File.WriteAllText(outFile, report);
+    File.WriteAllText(command.OutFile, report);
 }
 
 return run.Passed ? 0 : 1;

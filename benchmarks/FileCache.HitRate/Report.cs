@@ -53,10 +53,10 @@ internal static class Report
         md.AppendLine(run.Arguments.Length == 0 ? string.Empty : " " + run.Arguments);
         md.AppendLine("```");
         md.AppendLine();
-        Line(md, $"Traces: every `*.txt` in {run.TracesDescription}, replayed top to bottom; each line is one read of that key, every object has size 1, hit ratio = hits / lines.");
+        Line(md, $"Traces: {run.TracesDescription}, replayed top to bottom; each line is one read of that key, every object has size 1, hit ratio = hits / lines.");
         md.AppendLine();
         md.AppendLine("- **strict LRU**: the reference (dictionary + intrusive doubly linked list), evicting the least recently used key.");
-        md.AppendLine("- **CLOCK** and **TinyLFU**: the real cache through its public API, with `EvictionPolicy.Clock` or `EvictionPolicy.TinyLfu`: `FileCacheFactory.Create(new FileCacheOptions { MaxBytes = capacity, EvictionPolicy = ... }.AddProject(\"trace\", null))`, one `CreateKey(\"trace\", key)` per distinct key, each line `TryGet<byte[]>`, and on a miss `Set(key, sharedEmptyArray, new FileCacheEntryOptions { Size = 1 })`; so the capacity is in entries.");
+        md.AppendLine("- **CLOCK** and **TinyLFU**: the real cache through its public API, with `EvictionPolicy.Clock` or `EvictionPolicy.TinyLfu`: `FileCacheFactory.Create(new FileCacheOptions { MaxBytes = capacity * (1 + per-entry overhead), EvictionPolicy = ... }.AddProject(\"trace\", null))`, one `CreateKey(\"trace\", key)` per distinct key, each line `TryGet<byte[]>`, and on a miss `Set(key, sharedEmptyArray, new FileCacheEntryOptions { Size = 1 })`; so the capacity is in entries.");
         md.AppendLine("- **BitFaster LFU**: BitFaster.Caching 2.6.1 `ConcurrentLfu<int, int>(1, capacity, new ForegroundScheduler(), ...)` (W-TinyLFU with hill climbing) replayed here: `TryGet`, on a miss `AddOrUpdate`.");
         md.AppendLine("- **Δ**: that policy minus strict LRU, in percentage points.");
         md.AppendLine("- **published**: rows of `published_hit_ratios.csv` for that trace and size: `LRU` (with **match**: strict LRU equals it to 2 decimals), and the best W-TinyLFU / ConcurrentLfu row (**pub. LFU**, with its policy).");

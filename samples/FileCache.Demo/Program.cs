@@ -81,8 +81,16 @@ var hits = new Latencies("cache hit (ReadAsync)", arguments.Reads);
 var misses = new Latencies("cache miss (ReadAsync + disk)", arguments.Reads / 4);
 long hitCount = 0, readErrors = 0;
 var wall = Stopwatch.StartNew();
+var progress = new ReplayProgress(sequence.Length, Console.Error, TimeSpan.FromMilliseconds(500));
+int done = 0;
 foreach (int item in sequence)
 {
+    // Between timed reads, never inside one: at most one line every half second (on stderr, so stdout stays the report).
+    if ((++done & 255) == 0)
+    {
+        progress.Report(done, wall.Elapsed, hitCount);
+    }
+
     string path = files.Files[item].Path;
     long start = Stopwatch.GetTimestamp();
     try
@@ -101,6 +109,7 @@ foreach (int item in sequence)
 }
 
 wall.Stop();
+progress.Done(sequence.Length, wall.Elapsed, hitCount);
 var stats = cache.GetStatistics().Total;
 
 // ---- The same distribution read straight from disk (the OS page cache is as warm as for the cache's loads).

@@ -1,3 +1,5 @@
+using FileCache.Storage;
+
 namespace FileCache;
 
 /// <summary>A file's bytes as read from disk, with the version and metadata captured when they were read.</summary>
@@ -7,6 +9,12 @@ namespace FileCache;
 /// </remarks>
 public sealed class CachedFile
 {
+    // The key and where the bytes came from (the full path is joined from the project's root when it can be).
+    private readonly FileOrigin _origin;
+
+    // Version, read time and flags, packed.
+    private readonly FileFacts _facts;
+
     /// <summary>Initializes a new instance of the <see cref="CachedFile"/> class.</summary>
     /// <param name="key">The key the file is cached under.</param>
     /// <param name="fullPath">The absolute path the bytes were read from.</param>
@@ -16,55 +24,39 @@ public sealed class CachedFile
     public CachedFile(FileKey key, string fullPath, ReadOnlyMemory<byte> content, FileVersion version, DateTimeOffset readAt)
     {
         ArgumentNullException.ThrowIfNull(fullPath);
-        Key = key;
-        _pathBase = fullPath;
+        _origin = new FileOrigin(key, fullPath);
         Content = content;
-        _facts = new Storage.FileFacts(version, readAt, Sources.FileStat.IsRacy(version, readAt), joinRoot: false);
+        _facts = new FileFacts(version, readAt, Sources.FileStat.IsRacy(version, readAt));
     }
 
-    /// <summary>
-    /// A file read from under a project's <paramref name="root"/>: the full path is not stored but joined from the
-    /// root (shared by every file of the project) and the key's path (the entry's own) when asked for.
-    /// </summary>
-    internal CachedFile(FileKey key, string root, ReadOnlyMemory<byte> content, FileVersion version, DateTimeOffset readAt, bool writtenJustBeforeRead)
+    /// <summary>A file the cache read or wrote, from its origin (its project's root joined to its path, or a full path of its own).</summary>
+    internal CachedFile(in FileOrigin origin, ReadOnlyMemory<byte> content, FileVersion version, DateTimeOffset readAt, bool writtenJustBeforeRead, bool writtenByCache = false)
     {
-        Key = key;
-        _pathBase = root;
+        _origin = origin;
         Content = content;
-        _facts = new Storage.FileFacts(version, readAt, writtenJustBeforeRead, joinRoot: true);
+        _facts = new FileFacts(version, readAt, writtenJustBeforeRead, writtenByCache);
     }
 
-    /// <summary>A file rebuilt from its LZ4 form: the same key, path source and facts, new bytes.</summary>
-    internal CachedFile(FileKey key, string pathBase, ReadOnlyMemory<byte> content, Storage.FileFacts facts)
+    /// <summary>A file rebuilt from its LZ4 form: the same origin and facts, new bytes.</summary>
+    internal CachedFile(in FileOrigin origin, ReadOnlyMemory<byte> content, in FileFacts facts)
     {
-        Key = key;
-        _pathBase = pathBase;
+        _origin = origin;
         Content = content;
         _facts = facts;
     }
 
-    // The full path as given, or the project's root that the key's path is joined to.
-    private readonly string _pathBase;
-
-    // Version, read time and flags, packed.
-    private readonly Storage.FileFacts _facts;
-
-    private bool JoinsRoot => _facts.JoinRoot;
-
     /// <summary>Gets the key the file is cached under.</summary>
-    public FileKey Key { get; }
+    public FileKey Key => _origin.Key;
 
     /// <summary>Gets the absolute path the bytes were read from.</summary>
-    /// <remarks>A file the cache read is not stored with its full path: this joins the project's root and <see cref="FileKey.Path"/> (a new string per call).</remarks>
-    public string FullPath => JoinsRoot ? JoinPath(_pathBase, Key.Path) : _pathBase;
+    /// <remarks>A file the cache read from its project's root is not stored with its full path: this joins the root and <see cref="FileKey.Path"/> (a new string per call).</remarks>
+    public string FullPath => _origin.FullPath;
 
-    /// <summary>The root a full path is joined from, or the full path itself; true when it is a root.</summary>
-    internal (string PathBase, bool JoinRoot) PathSource => (_pathBase, JoinsRoot);
+    /// <summary>The key and where the bytes came from (shared with the LZ4 form of the file).</summary>
+    internal FileOrigin Origin => _origin;
 
-    /// <summary>Heap bytes of the path strings this file holds besides the key's (a full path given to the public constructor).</summary>
-    internal long OwnPathBytes => JoinsRoot ? 0 : (22 + (2L * _pathBase.Length) + 7) & ~7L;
-
-    internal static string JoinPath(string root, string path) => Path.Join(root, path);
+    /// <summary>Heap bytes this file holds for its path besides the key's path string (a full path of its own).</summary>
+    internal long OwnPathBytes => _origin.OwnBytes;
 
     /// <summary>Gets the file's bytes.</summary>
     public ReadOnlyMemory<byte> Content { get; }
@@ -76,7 +68,7 @@ public sealed class CachedFile
     public DateTimeOffset ReadAt => _facts.ReadAt;
 
     /// <summary>The packed version, read time and flags (shared with the LZ4 form of the file).</summary>
-    internal Storage.FileFacts Facts => _facts;
+    internal FileFacts Facts => _facts;
 
     /// <summary>
     /// Gets whether the file was last written so close to when it was read that a further write within the file
@@ -84,6 +76,9 @@ public sealed class CachedFile
     /// disk must reread it). Judged by the wall clock the file system stamps with, not <see cref="ReadAt"/>'s provider.
     /// </summary>
     internal bool WrittenJustBeforeRead => _facts.Racy;
+
+    /// <summary>Gets whether the bytes came from <see cref="IFileCache.WriteAsync"/> (the cache's own write) rather than a read of the disk.</summary>
+    internal bool WrittenByCache => _facts.Written;
 
     /// <summary>Gets the number of bytes in <see cref="Content"/>.</summary>
     public int Length => Content.Length;

@@ -3,11 +3,12 @@ namespace FileCache;
 /// <summary>Per-entry options for <see cref="IFileCache.Set{T}(in FileKey, T, FileCacheEntryOptions?)"/> and <see cref="IFileCache.GetOrAddAsync{T}"/>.</summary>
 public sealed class FileCacheEntryOptions
 {
-    /// <summary>Gets or sets the bytes the entry counts for against the budget.</summary>
+    /// <summary>Gets or sets the size of the value, in bytes, that the entry counts for against the budget.</summary>
     /// <value>
     /// Defaults to <see langword="null"/>: the payload size (for <see cref="CachedFile"/>, <c>byte[]</c>,
-    /// <see cref="ReadOnlyMemory{T}"/> of bytes and <see cref="string"/>) plus a fixed per-entry overhead. Values of any
-    /// other type must set it. When set, it is counted exactly as given. Must not be negative.
+    /// <see cref="ReadOnlyMemory{T}"/> of bytes and <see cref="string"/>). Values of any other type must set it. Either
+    /// way the entry also counts the cache's measured per-entry overhead (a few hundred bytes), so even a size of 0
+    /// cannot let entries hold more memory than the budget. Must not be negative.
     /// </value>
     public long? Size { get; set; }
 

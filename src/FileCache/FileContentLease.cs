@@ -1,29 +1,56 @@
-using System.Buffers;
+using FileCache.Internal;
+using FileCache.Storage;
 
 namespace FileCache;
 
 /// <summary>
 /// A cached file's bytes lent to the caller by <see cref="IFileCache.TryLeaseContent"/>: the cached memory itself
-/// for a file stored as is, or a buffer rented from <see cref="ArrayPool{T}.Shared"/> holding the decompressed
-/// bytes. Dispose it exactly once when done (a <c>using</c> declaration does); do not keep the memory afterwards
-/// and do not copy the struct to dispose it twice.
+/// for a file stored as is, or a buffer from the cache's small bounded pool (at most four buffers of 256 KiB are kept;
+/// a larger file gets a buffer of its own) holding the decompressed bytes. Dispose it when done (a <c>using</c>
+/// declaration does) and do not keep the memory afterwards.
 /// </summary>
+/// <remarks>
+/// Disposing is safe to repeat and safe on copies: the first dispose of the lease or of any copy returns the rented
+/// buffer; later ones do nothing. After that, <see cref="Memory"/> and <see cref="Span"/> of a copy throw
+/// <see cref="ObjectDisposedException"/> rather than expose a buffer that may already be lent to someone else, and
+/// those of the disposed variable itself are empty.
+/// </remarks>
 public struct FileContentLease : IDisposable, IEquatable<FileContentLease>
 {
-    private byte[]? _rented;
+    private LeaseBuffer? _owner;
+    private readonly int _generation;
     private ReadOnlyMemory<byte> _memory;
 
-    internal FileContentLease(ReadOnlyMemory<byte> memory, byte[]? rented)
+    internal FileContentLease(ReadOnlyMemory<byte> memory)
     {
         _memory = memory;
-        _rented = rented;
+    }
+
+    internal FileContentLease(LeaseBuffer owner, int generation, int length)
+    {
+        _owner = owner;
+        _generation = generation;
+        _memory = owner.BufferFor(generation).AsMemory(0, length);
     }
 
     /// <summary>Gets the file's bytes, valid until the lease is disposed.</summary>
-    public readonly ReadOnlyMemory<byte> Memory => _memory;
+    /// <exception cref="ObjectDisposedException">A copy of this lease was disposed.</exception>
+    public readonly ReadOnlyMemory<byte> Memory
+    {
+        get
+        {
+            if (_owner is not null && _owner.BufferFor(_generation) is null)
+            {
+                Throw.LeaseDisposed();
+            }
+
+            return _memory;
+        }
+    }
 
     /// <summary>Gets the file's bytes, valid until the lease is disposed.</summary>
-    public readonly ReadOnlySpan<byte> Span => _memory.Span;
+    /// <exception cref="ObjectDisposedException">A copy of this lease was disposed.</exception>
+    public readonly ReadOnlySpan<byte> Span => Memory.Span;
 
     /// <summary>Gets the number of bytes.</summary>
     public readonly int Length => _memory.Length;
@@ -40,20 +67,19 @@ public struct FileContentLease : IDisposable, IEquatable<FileContentLease>
     /// <returns><see langword="true"/> when they lend different memory.</returns>
     public static bool operator !=(FileContentLease left, FileContentLease right) => !left.Equals(right);
 
-    /// <summary>Returns the rented buffer, if any, to the pool.</summary>
+    /// <summary>Returns the rented buffer, if any, to the cache's bounded scratch pool; a second dispose, or the dispose of a copy after this one, does nothing.</summary>
     public void Dispose()
     {
-        byte[]? rented = _rented;
-        _rented = null;
+        var owner = _owner;
+        int generation = _generation;
+        _owner = null;
         _memory = default;
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        owner?.Release(generation);
     }
 
     /// <inheritdoc/>
-    public readonly bool Equals(FileContentLease other) => _memory.Equals(other._memory) && ReferenceEquals(_rented, other._rented);
+    public readonly bool Equals(FileContentLease other)
+        => _memory.Equals(other._memory) && ReferenceEquals(_owner, other._owner) && _generation == other._generation;
 
     /// <inheritdoc/>
     public override readonly bool Equals(object? obj) => obj is FileContentLease other && Equals(other);

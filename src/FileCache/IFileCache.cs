@@ -25,6 +25,11 @@ public interface IFileCache : IDisposable
     IReadOnlyCollection<string> Projects { get; }
 
     /// <summary>Registers a project at run time.</summary>
+    /// <remarks>
+    /// Amortized constant time, however many projects are registered. A watch on a large root is set up in the
+    /// background after at most half a second: until it is up, reads of the project's files go to the disk and are not
+    /// cached, and <see cref="SynchronizeAsync"/> returns at once.
+    /// </remarks>
     /// <param name="project">The project's options; validated as at start-up.</param>
     /// <exception cref="ArgumentException">The options are invalid or a project of that name exists.</exception>
     void AddProject(FileCacheProjectOptions project);
@@ -60,6 +65,49 @@ public interface IFileCache : IDisposable
     /// <exception cref="FileNotFoundException">The file does not exist. Nothing is cached.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     ValueTask<CachedFile> ReadAsync(FileKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns a file's bytes, or <see langword="null"/> when the file does not exist. A missing file is remembered (a
+    /// negative entry): later calls answer <see langword="null"/> without asking the source, until the watcher, a poll or
+    /// an invalidation of the path reports a change (under <see cref="Invalidation.ValidationMode.ValidateOnRead"/> alone,
+    /// for at most the validation interval). Call <see cref="SynchronizeAsync"/> to see a file created just now.
+    /// </summary>
+    /// <param name="project">A registered project with a root directory or a source.</param>
+    /// <param name="path">The file's path relative to the root.</param>
+    /// <param name="cancellationToken">Cancels this caller's wait (and the read, when no other caller waits for it).</param>
+    /// <returns>The file's bytes and version, or <see langword="null"/> when it does not exist.</returns>
+    /// <exception cref="IOException">The file cannot be read (it is a directory, or changed while being read).</exception>
+    /// <exception cref="UnauthorizedAccessException">Access to the file is denied, or it links outside the root.</exception>
+    /// <remarks>The default, for implementations written before this member, reads through <see cref="ReadAsync(string, string, CancellationToken)"/> and answers <see langword="null"/> for a missing file, without remembering it.</remarks>
+    async ValueTask<CachedFile?> TryReadAsync(string project, string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadAsync(project, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Returns a file's bytes, or <see langword="null"/> when the file does not exist (remembered as for <see cref="TryReadAsync(string, string, CancellationToken)"/>).</summary>
+    /// <param name="key">A key without a variant.</param>
+    /// <param name="cancellationToken">Cancels this caller's wait (and the read, when no other caller waits for it).</param>
+    /// <returns>The file's bytes and version, or <see langword="null"/> when it does not exist.</returns>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <remarks>The default, for implementations written before this member, reads through <see cref="ReadAsync(FileKey, CancellationToken)"/> and answers <see langword="null"/> for a missing file, without remembering it.</remarks>
+    async ValueTask<CachedFile?> TryReadAsync(FileKey key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Gets a cached value without loading it.</summary>
     /// <param name="key">The key.</param>
@@ -111,6 +159,11 @@ public interface IFileCache : IDisposable
     /// <param name="cancellationToken">Cancels this caller's wait.</param>
     /// <returns>The value.</returns>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> has no known size and <paramref name="options"/> sets none.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The loader returned <see langword="null"/> (nothing is cached: a null could not be told apart from a miss), or the
+    /// caller is itself a loader that waits, directly or through other loaders, for the key it is loading (which would
+    /// never complete).
+    /// </exception>
     ValueTask<T> GetOrAddAsync<T>(FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -144,6 +197,7 @@ public interface IFileCache : IDisposable
     /// <param name="value">The value.</param>
     /// <param name="options">Size and expiration of the entry.</param>
     /// <returns><see langword="true"/> when stored; <see langword="false"/> when refused because it is larger than the budget, the project's quota or <see cref="FileCacheOptions.MaxEntryBytes"/> (counted as rejected; any older value stays).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is <see langword="null"/>.</exception>
     bool Set<T>(in FileKey key, T value, FileCacheEntryOptions? options = null);
 
     /// <summary>Removes the value under a key, and keeps a load of that key already under way from caching its result.</summary>
@@ -216,7 +270,48 @@ public interface IFileCache : IDisposable
     event EventHandler<FileCacheMemoryAlertEventArgs>? MemoryAlert;
 
     /// <summary>Gets the cache's monitor (history, alerts, latencies, hot keys); a decorator returns its inner cache's.</summary>
-    Monitoring.CacheMonitor Monitor { get; }
+    /// <remarks>
+    /// Monitors are made by the cache engine only. The default implementation, for an implementation compiled against a
+    /// version without this member, throws <see cref="NotSupportedException"/>: a decorator forwards its inner cache's.
+    /// </remarks>
+    /// <exception cref="NotSupportedException">The implementation has no monitor (it does not override this member).</exception>
+    Monitoring.CacheMonitor Monitor => throw new NotSupportedException(
+        $"{GetType().Name} has no monitor: a decorator returns its inner cache's IFileCache.Monitor; only the cache engine makes monitors.");
+
+    /// <summary>
+    /// Writes a file's bytes: through (the disk, by an atomic replace, then the cache) or behind (the cache now, the disk
+    /// after <see cref="Writing.FileCacheWriteOptions.WriteBehindDelay"/>). Writes of one file are applied in call order;
+    /// every read after the call returns sees these bytes (or newer ones), flushed or not.
+    /// </summary>
+    /// <param name="project">A registered project with a root directory.</param>
+    /// <param name="path">The file's path relative to the root; missing directories are created.</param>
+    /// <param name="content">The bytes (copied: the caller may reuse its buffer).</param>
+    /// <param name="mode">Write-through (the default) or write-behind.</param>
+    /// <param name="cancellationToken">Cancels a write-through still waiting for an earlier write of the same file; a write under way completes.</param>
+    /// <returns>The cached file. After a write-behind its version is provisional (the length, and the cache's clock) until flushed.</returns>
+    /// <exception cref="ArgumentException">The project is not registered, or the path escapes its root.</exception>
+    /// <exception cref="InvalidOperationException">The project has no root directory.</exception>
+    /// <exception cref="IOException">A write-through could not write the file (the cache is then unchanged).</exception>
+    /// <exception cref="NotSupportedException">This implementation does not write files.</exception>
+    ValueTask<CachedFile> WriteAsync(string project, string path, ReadOnlyMemory<byte> content, Writing.WriteMode mode = Writing.WriteMode.WriteThrough, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType()} does not write files.");
+
+    /// <summary>Writes every pending write-behind (of one project, or all) to disk now, whether due or backing off after a failure.</summary>
+    /// <param name="project">The project, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the wait between files.</param>
+    /// <returns>A task that completes when each write pending at the call was tried.</returns>
+    /// <exception cref="AggregateException">Some writes failed: an I/O error (they stay pending and are retried) or a <see cref="Writing.FileWriteConflictException"/>.</exception>
+    Task FlushAsync(string? project = null, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>
+    /// Raised, outside any lock of the cache, when a write could not reach the disk: a failed flush (retried with
+    /// back-off), a conflict with a change made on disk by someone else, or a write still pending at dispose.
+    /// </summary>
+    event EventHandler<Writing.FileWriteFailedEventArgs>? WriteFailed
+    {
+        add { }
+        remove { }
+    }
 
     /// <summary>Returns an immutable snapshot of the statistics, in total and per project, with the memory status and the invalidation counters.</summary>
     /// <returns>The snapshot.</returns>

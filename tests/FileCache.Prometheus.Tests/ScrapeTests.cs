@@ -65,6 +65,80 @@ public sealed partial class ScrapeTests : IAsyncLifetime
         Assert.Equal(JsonValueKindArray, monitor.RootElement.GetProperty("hotKeys").ValueKind);
     }
 
+    [Fact]
+    public async Task DurationHistograms_AfterARealWorkload_SpreadOverSeveralBuckets()
+    {
+        // Files from 1 KiB to 4 MiB: loads take from microseconds to milliseconds; then many hits.
+        for (int i = 0; i < 12; i++)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(_root, $"f{i}.bin"), new byte[1024 << i]);
+        }
+
+        for (int round = 0; round < 200; round++)
+        {
+            for (int i = 0; i < 12; i++)
+            {
+                using var response = await _http.GetAsync(new Uri($"/files/f{i}.bin", UriKind.Relative));
+                response.EnsureSuccessStatusCode();
+            }
+        }
+
+        string metrics = await _http.GetStringAsync("/metrics");
+        foreach (string histogram in new[] { "filecache_load_duration_seconds", "filecache_hit_duration_seconds" })
+        {
+            var buckets = Buckets(metrics, histogram);
+            long count = buckets[^1].Cumulative; // +Inf holds everything
+            Assert.True(count > 0, $"{histogram}: nothing recorded");
+
+            // Not one bucket holding everything, as with the exporter's default boundaries (0, 5, 10 ... seconds).
+            Assert.True(buckets.Count(b => !double.IsPositiveInfinity(b.UpperBound)) >= 10, $"{histogram}: fewer than 10 finite boundaries");
+            if (histogram.Contains("hit", StringComparison.Ordinal))
+            {
+                continue; // hits are timed one in HitSampleRate: too few here to judge their spread (the boundaries are checked)
+            }
+
+            int nonEmpty = buckets.Select((b, i) => b.Cumulative - (i == 0 ? 0 : buckets[i - 1].Cumulative)).Count(n => n > 0);
+            Assert.True(nonEmpty > 1, $"{histogram}: all {count} values in one bucket:\n{string.Join("\n", buckets)}");
+
+            // Percentiles read from the buckets are plausible: a hit well under a millisecond, a load under a second.
+            double p50 = Percentile(buckets, 0.50), p99 = Percentile(buckets, 0.99);
+            double ceiling = histogram.Contains("hit", StringComparison.Ordinal) ? 1e-3 : 1;
+            Assert.InRange(p50, 1e-9, ceiling);
+            Assert.InRange(p99, p50, ceiling * 10);
+        }
+    }
+
+    /// <summary>The buckets of a histogram (all label sets summed), in order of their upper bounds.</summary>
+    private static List<(double UpperBound, long Cumulative)> Buckets(string metrics, string name)
+    {
+        var sums = new SortedDictionary<double, long>();
+        foreach (Match match in BucketLine().Matches(metrics))
+        {
+            if (match.Groups["name"].Value != name)
+            {
+                continue;
+            }
+
+            string le = match.Groups["le"].Value;
+            double bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
+            sums[bound] = sums.GetValueOrDefault(bound) + (long)double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
+        }
+
+        Assert.True(sums.Count > 0, $"no {name}_bucket series in:\n{metrics}");
+        return sums.Select(kv => (kv.Key, kv.Value)).ToList();
+    }
+
+    /// <summary>The upper bound of the bucket that holds the <paramref name="quantile"/> (what a dashboard reads, to a bucket).</summary>
+    private static double Percentile(List<(double UpperBound, long Cumulative)> buckets, double quantile)
+    {
+        long rank = (long)Math.Ceiling(quantile * buckets[^1].Cumulative);
+        var bucket = buckets.First(b => b.Cumulative >= rank);
+        return double.IsPositiveInfinity(bucket.UpperBound) ? buckets[^2].UpperBound * 10 : bucket.UpperBound;
+    }
+
+    [GeneratedRegex(@"^(?<name>[a-z_]+)_bucket\{(?:[^}]*,)?le=""(?<le>[^""]+)""[^}]*\} (?<value>[0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex BucketLine();
+
     private const System.Text.Json.JsonValueKind JsonValueKindArray = System.Text.Json.JsonValueKind.Array;
 
     [Fact]

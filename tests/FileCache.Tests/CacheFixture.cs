@@ -6,9 +6,13 @@ namespace FileCache.Tests;
 /// <summary>Builds caches for tests: a fake clock, and projects without a root unless one is given.</summary>
 internal static class CacheFixture
 {
+    /// <summary>
+    /// A cache that counts a declared size exactly as given (no per-entry overhead on top), so tests of eviction and
+    /// expiry can reason in whole units; <c>configure</c> may turn the overhead back on (BudgetTests does).
+    /// </summary>
     public static DefaultFileCache Create(long maxBytes, FakeTimeProvider? time = null, Action<FileCacheOptions>? configure = null, params string[] projects)
     {
-        var options = new FileCacheOptions { MaxBytes = maxBytes };
+        var options = new FileCacheOptions { MaxBytes = maxBytes, ChargeOverheadOnDeclaredSize = false };
         foreach (string project in projects.Length == 0 ? ["p"] : projects)
         {
             options.AddProject(project, null);

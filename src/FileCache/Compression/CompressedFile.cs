@@ -8,33 +8,31 @@ namespace FileCache.Compression;
 /// </summary>
 internal sealed class CompressedFile
 {
-    private readonly FileKey _key;
+    private readonly Storage.FileOrigin _origin;
     private readonly Storage.FileFacts _facts;
 
     private CompressedFile(CachedFile file, byte[] block)
     {
-        _key = file.Key;
-        _pathBase = file.PathSource.PathBase;
+        _origin = file.Origin;
         _facts = file.Facts;
         Block = block;
         Length = file.Length;
     }
 
-    private readonly string _pathBase;
-
-    private bool JoinsRoot => _facts.JoinRoot;
-
     /// <summary>Gets the absolute path the bytes were read from (joined on demand, as <see cref="CachedFile.FullPath"/>).</summary>
-    public string FullPath => JoinsRoot ? CachedFile.JoinPath(_pathBase, _key.Path) : _pathBase;
+    public string FullPath => _origin.FullPath;
 
-    /// <summary>Heap bytes of a full path this block holds besides the key's.</summary>
-    public long OwnPathBytes => JoinsRoot ? 0 : (22 + (2L * _pathBase.Length) + 7) & ~7L;
+    /// <summary>Heap bytes this block holds for its path besides the key's path string (a full path of its own).</summary>
+    public long OwnPathBytes => _origin.OwnBytes;
 
     /// <summary>Gets the version of the file when its bytes were read.</summary>
     public FileVersion Version => _facts.Version;
 
     /// <summary>Gets when the bytes were read.</summary>
     public DateTimeOffset ReadAt => _facts.ReadAt;
+
+    /// <summary>Gets whether the bytes came from <see cref="IFileCache.WriteAsync"/> rather than a read of the disk.</summary>
+    public bool WrittenByCache => _facts.Written;
 
     /// <summary>
     /// The disk metadata of an entry's value when it holds a file's bytes, plain or compressed (for coherence
@@ -66,29 +64,39 @@ internal sealed class CompressedFile
     /// Compresses <paramref name="file"/> when it is at least <paramref name="threshold"/> bytes long and the block
     /// saves at least <paramref name="minSavings"/> of them; otherwise returns null (keep the file as it is).
     /// </summary>
-    public static CompressedFile? TryCompress(CachedFile file, int threshold, double minSavings)
+    public static CompressedFile? TryCompress(CachedFile file, int threshold, double minSavings) =>
+        TryEncode(file.Content.Span, threshold, minSavings) is { } block ? new CompressedFile(file, block) : null;
+
+    /// <summary>The stored form of <paramref name="file"/> given its block, already encoded by <see cref="TryEncode"/>.</summary>
+    public static CompressedFile FromBlock(CachedFile file, byte[] block) => new(file, block);
+
+    /// <summary>
+    /// The LZ4 block of <paramref name="content"/> when it is at least <paramref name="threshold"/> bytes long and the
+    /// block saves at least <paramref name="minSavings"/> of them; otherwise null.
+    /// </summary>
+    public static byte[]? TryEncode(ReadOnlySpan<byte> content, int threshold, double minSavings)
     {
-        int length = file.Length;
+        int length = content.Length;
         if (length < threshold)
         {
             return null;
         }
 
         int worthIt = (int)(length * (1.0 - minSavings));
-        byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(length));
+        byte[] scratch = CompressionScratch.Rent(LZ4Codec.MaximumOutputSize(length));
         try
         {
-            int encoded = LZ4Codec.Encode(file.Content.Span, scratch, LZ4Level.L00_FAST);
+            int encoded = LZ4Codec.Encode(content, scratch, LZ4Level.L00_FAST);
             if (encoded <= 0 || encoded > worthIt)
             {
                 return null;
             }
 
-            return new CompressedFile(file, scratch.AsSpan(0, encoded).ToArray());
+            return scratch.AsSpan(0, encoded).ToArray();
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+            CompressionScratch.Return(scratch);
         }
     }
 
@@ -107,6 +115,6 @@ internal sealed class CompressedFile
     {
         byte[] content = GC.AllocateUninitializedArray<byte>(Length);
         DecodeTo(content);
-        return new CachedFile(_key, _pathBase, content, _facts);
+        return new CachedFile(_origin, content, _facts);
     }
 }

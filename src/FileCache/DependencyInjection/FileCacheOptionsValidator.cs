@@ -15,6 +15,11 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
 
     public static IEnumerable<string> Validate(FileCacheOptions options)
     {
+        if (options.Name is { } name && string.IsNullOrWhiteSpace(name))
+        {
+            yield return "FileCacheOptions.Name must not be empty or blank when set.";
+        }
+
         if (options.MaxBytes <= 0)
         {
             yield return $"FileCacheOptions.MaxBytes must be positive (was {options.MaxBytes}).";
@@ -46,6 +51,11 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
         }
 
         foreach (string error in options.Invalidation.Validate("FileCacheOptions.Invalidation"))
+        {
+            yield return error;
+        }
+
+        foreach (string error in options.Writing.Validate("FileCacheOptions.Writing"))
         {
             yield return error;
         }
@@ -94,6 +104,22 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
             {
                 yield return $"{field}.RootPath '{project.RootPath}' is not an existing directory.";
             }
+            else if (project.IgnoreCase && Sources.FileSystemCase.IsCaseSensitive(project.RootPath))
+            {
+                // Keys that ignore case over names that do not: 'a.txt' and 'A.TXT' are two files there, and one key for
+                // both would serve whichever was cached first for either (and hit for a name that does not exist).
+                yield return $"{field}.IgnoreCase is set, but RootPath '{project.RootPath}' is on a case-sensitive file system, where names that differ only in case are different files: leave IgnoreCase off for this root.";
+            }
+        }
+
+        if (project.FileProvider is not null && project.Source is not null)
+        {
+            yield return $"{field}: set FileProvider or Source, not both.";
+        }
+
+        if ((project.FileProvider is not null || project.Source is not null) && project.RootPath is not null)
+        {
+            yield return $"{field}: a project backed by a FileProvider or a Source has no RootPath (it reads nothing from a directory of its own).";
         }
 
         if (project.MaxBytes is { } quota && (quota <= 0 || quota > budget))

@@ -10,10 +10,16 @@ internal static class Throw
     public static void ObjectDisposed() => throw new ObjectDisposedException(nameof(IFileCache));
 
     [DoesNotReturn]
+    public static void LeaseDisposed() => throw new ObjectDisposedException(nameof(FileContentLease), "A copy of this lease was disposed; its buffer has gone back to the pool.");
+
+    [DoesNotReturn]
     public static void Argument(string message, string paramName) => throw new ArgumentException(message, paramName);
 
     [DoesNotReturn]
     public static T Argument<T>(string message, string paramName) => throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
+    public static void ArgumentNull(string paramName, string message) => throw new ArgumentNullException(paramName, message);
 
     [DoesNotReturn]
     public static void UnknownProject(string project, string paramName) =>

@@ -20,7 +20,7 @@ internal sealed class EntryCoherence
     /// </summary>
     public bool Racy;
 
-    /// <summary>Coarse timestamp from which the next read checks the file.</summary>
+    /// <summary>Timestamp from which the next read checks the file (see <c>CheckCoherence</c>).</summary>
     public long NextValidate;
 
     /// <summary>Timestamp when the entry was soft-invalidated; 0 while fresh.</summary>
@@ -42,33 +42,30 @@ internal abstract class EntryRefresher
 /// <summary>Reloads with the loader and options the entry was first loaded with.</summary>
 internal sealed class EntryRefresher<T>(Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options) : EntryRefresher
 {
+    /// <summary>Is this the refresher of <paramref name="otherLoader"/> with <paramref name="otherOptions"/> (so it can be shared)?</summary>
+    public bool Matches(Func<FileKey, CancellationToken, ValueTask<T>> otherLoader, FileCacheEntryOptions? otherOptions) =>
+        ReferenceEquals(loader, otherLoader) && ReferenceEquals(options, otherOptions);
+
     public override Task RefreshAsync(DefaultFileCache cache, Partition partition, FileKey key) =>
         cache.ReloadAsync(partition, key, loader, options).AsTask();
 }
 
+/// <summary>A refresher that is also the entry's loader: a load runs it with no delegate bound to it.</summary>
+internal abstract class EntryLoader<T> : EntryRefresher
+{
+    public abstract ValueTask<T> LoadAsync(FileKey key, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// A state loader (<c>GetOrAddAsync</c> with a state argument) adapted for a load, and the refresher of the entry it
-/// loads: one object for both, where a capturing lambda costs a closure and a refresher.
+/// loads: one object holding the state and the caller's (typically static) delegate, where a capturing lambda costs
+/// a closure, its delegate and a refresher.
 /// </summary>
-internal sealed class StateEntryRefresher<TState, T> : EntryRefresher
+internal sealed class StateEntryRefresher<TState, T>(TState state, Func<FileKey, TState, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options)
+    : EntryLoader<T>
 {
-    private readonly TState _state;
-    private readonly Func<FileKey, TState, CancellationToken, ValueTask<T>> _loader;
-    private readonly FileCacheEntryOptions? _options;
-
-    public StateEntryRefresher(TState state, Func<FileKey, TState, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options)
-    {
-        _state = state;
-        _loader = loader;
-        _options = options;
-        Load = Invoke;
-    }
-
-    /// <summary>Gets the loader in the form a load runs.</summary>
-    public Func<FileKey, CancellationToken, ValueTask<T>> Load { get; }
+    public override ValueTask<T> LoadAsync(FileKey key, CancellationToken cancellationToken) => loader(key, state, cancellationToken);
 
     public override Task RefreshAsync(DefaultFileCache cache, Partition partition, FileKey key) =>
-        cache.ReloadAsync(partition, key, Load, _options, this).AsTask();
-
-    private ValueTask<T> Invoke(FileKey key, CancellationToken cancellationToken) => _loader(key, _state, cancellationToken);
+        cache.ReloadAsync<T>(partition, key, loader: null, options, this).AsTask();
 }

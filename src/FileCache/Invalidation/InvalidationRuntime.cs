@@ -38,11 +38,13 @@ internal sealed class InvalidationRuntime : IDisposable
         Logger = logger ?? NullLogger.Instance;
         if (ValidateOnRead && options.ValidationInterval > TimeSpan.Zero)
         {
-            // The coarse clock lags real time by up to one period: trust an entry one period less than the
-            // interval, so a read that starts a full interval after the last check always checks again.
+            // Trusted for the whole interval from a timestamp that is never late (the coarse clock when a load started, or
+            // the precise clock before a check's stat). The coarse clock lags: a hit within its margin of the deadline
+            // reads the precise clock, so a read that starts a full interval after the last check always checks again,
+            // whatever the coarse clock's step or lag.
             var period = TimeSpan.FromTicks(Math.Clamp(options.ValidationInterval.Ticks / 8, TimeSpan.TicksPerMillisecond, 50 * TimeSpan.TicksPerMillisecond));
             Clock = new CoarseClock(time, period);
-            TrustTicks = Math.Max(0, Ticks(options.ValidationInterval) - Ticks(period));
+            TrustTicks = Ticks(options.ValidationInterval);
         }
         else
         {
@@ -75,7 +77,7 @@ internal sealed class InvalidationRuntime : IDisposable
 
     public long RetryTicks { get; }
 
-    /// <summary>Coarse ticks a checked file entry is trusted; negative (never trusted) when the interval is zero.</summary>
+    /// <summary>Timestamp ticks a checked file entry is trusted (the interval); negative (never trusted) when the interval is zero.</summary>
     public long TrustTicks { get; }
 
     public CoarseClock Clock { get; }

@@ -3,7 +3,8 @@ namespace FileCache.Monitoring;
 /// <summary>One rule's evaluation state; guarded by the monitor's lock.</summary>
 internal sealed class AlertState(AlertRule rule)
 {
-    public AlertRule Rule { get; } = rule;
+    /// <summary>Gets or sets the rule; replaced (never mutated) by <see cref="CacheMonitor.UpdateRule"/>.</summary>
+    public AlertRule Rule { get; set; } = rule;
 
     public DateTimeOffset? HoldingSince { get; private set; }
 

@@ -52,8 +52,17 @@ public sealed class CacheMonitor
     /// <summary>Gets a value indicating whether detailed statistics are kept (<see cref="FileCacheStatisticsOptions.Enabled"/>).</summary>
     public bool IsEnabled => _observer.Enabled;
 
-    /// <summary>Gets copies of the rules evaluated (built-in ones first), as they were at start-up; changing them has no effect.</summary>
-    public IReadOnlyList<AlertRule> Rules => Array.ConvertAll(_alerts, a => Copy(a.Rule));
+    /// <summary>Gets copies of the rules evaluated (built-in ones first), with any change made by <see cref="UpdateRule"/>; changing the copies has no effect.</summary>
+    public IReadOnlyList<AlertRule> Rules
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Array.ConvertAll(_alerts, a => Copy(a.Rule));
+            }
+        }
+    }
 
     /// <summary>Gets the alerts raised and not yet resolved.</summary>
     public IReadOnlyList<CacheAlert> ActiveAlerts
@@ -252,6 +261,43 @@ public sealed class CacheMonitor
             _observer.HotKeys.GetHotKeys(_observer.Partitions(), null, 1),
             _observer.HotKeys.Samples * _observer.SampleRate);
         return Recommendations.Compute(inputs);
+    }
+
+    /// <summary>
+    /// Changes the thresholds of an evaluated rule at run time (for example from a dashboard). The change lasts until the
+    /// process ends: the options keep the defaults. An alert the rule raised stays raised until the new thresholds resolve it.
+    /// </summary>
+    /// <param name="name">The rule's name.</param>
+    /// <param name="threshold">The new threshold; finite.</param>
+    /// <param name="resolveThreshold">The new resolve threshold, or <see langword="null"/> for none (the threshold itself); finite and not beyond <paramref name="threshold"/> in the firing direction.</param>
+    /// <returns>A copy of the rule as now evaluated.</returns>
+    /// <exception cref="ArgumentException">No rule has that name.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A threshold is not finite, or the resolve threshold is beyond the threshold in the firing direction.</exception>
+    public AlertRule UpdateRule(string name, double threshold, double? resolveThreshold)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!double.IsFinite(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite.");
+        }
+
+        lock (_lock)
+        {
+            var state = Array.Find(_alerts, a => string.Equals(a.Rule.Name, name, StringComparison.Ordinal))
+                ?? throw new ArgumentException($"No alert rule is named '{name}'.", nameof(name));
+            var rule = Copy(state.Rule);
+            if (resolveThreshold is { } resolve && (!double.IsFinite(resolve)
+                || (rule.Comparison == AlertComparison.Above && resolve > threshold)
+                || (rule.Comparison == AlertComparison.Below && resolve < threshold)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(resolveThreshold), resolveThreshold, $"The resolve threshold must be finite and not beyond the threshold ({threshold}, {rule.Comparison}).");
+            }
+
+            rule.Threshold = threshold;
+            rule.ResolveThreshold = resolveThreshold;
+            state.Rule = rule;
+            return Copy(rule);
+        }
     }
 
     internal void Stop() => _timer?.Dispose();

@@ -23,6 +23,13 @@ internal static class FileStat
         }
     }
 
+    /// <summary>The file's version by one stat call, or null when no file exists there (a directory is no file).</summary>
+    public static FileVersion? Probe(string fullPath)
+    {
+        var info = new FileInfo(fullPath);
+        return info.Exists ? new FileVersion(info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero)) : null;
+    }
+
     /// <summary>
     /// True when the file was last written so close to (or after) when it was read that a further write within the
     /// file system's timestamp resolution could leave its length and last-write time unchanged.

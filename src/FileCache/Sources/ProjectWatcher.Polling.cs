@@ -25,7 +25,8 @@ internal sealed partial class ProjectWatcher
             return;
         }
 
-        var timer = _time.CreateTimer(static state => ((ProjectWatcher)state!).PollNow(), this, _runtime.PollingInterval, _runtime.PollingInterval);
+// On the freshness thread, not the pool: a starved pool must not delay the polls.
+        var timer = FreshnessThread.CreateTimer(_time, static state => ((ProjectWatcher)state!).PollNow(), this, _runtime.PollingInterval, _runtime.PollingInterval);
         if (Interlocked.CompareExchange(ref _pollTimer, timer, null) is not null)
         {
             timer.Dispose();

@@ -274,7 +274,8 @@ internal sealed partial class ProjectWatcher : IDisposable
             }
 
             _scheduled = true;
-            _debounceTimer ??= _time.CreateTimer(static state => ((ProjectWatcher)state!).Flush(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            // On the freshness thread, not the pool: a starved pool must not delay the batch (a stale read meanwhile).
+            _debounceTimer ??= FreshnessThread.CreateTimer(_time, static state => ((ProjectWatcher)state!).Flush(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _debounceTimer.Change(_runtime.Debounce, Timeout.InfiniteTimeSpan);
         }
     }

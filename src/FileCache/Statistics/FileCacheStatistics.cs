@@ -27,6 +27,9 @@ public sealed class FileCacheStatistics
     /// <summary>Gets the invalidation counters: entries by cause, hooks, watcher overflows, soft invalidation.</summary>
     public Invalidation.InvalidationStatistics? Invalidation { get; init; }
 
+    /// <summary>Gets the counters of writes: through, behind, coalesced, flushed, failed, conflicts, pending now.</summary>
+    public Writing.WriteStatistics Writes { get; init; }
+
     /// <summary>Gets the memory status: the configured and the effective budget, the last memory load measured and the alerts raised.</summary>
     public FileCacheMemoryStatus Memory { get; init; }
 }

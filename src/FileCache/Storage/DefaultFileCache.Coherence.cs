@@ -16,7 +16,7 @@ internal sealed partial class DefaultFileCache
     {
         var coherence = entry.Coherence;
         var refresher = entry.Refresher;
-        if (refresher is null && Compression.CompressedFile.TryGetFileMetadata(entry.Value, out _, out _, out _) && entry.Key.Variant is null && entry.Partition.Root is not null)
+        if (refresher is null && Compression.CompressedFile.TryGetFileMetadata(entry.Value, out _, out _, out _) && entry.Key.Variant is null && entry.Partition.Source is not null)
         {
             refresher = _inv.DiskRefresher ??= new EntryRefresher<CachedFile>(_diskLoader, null);
         }
@@ -56,16 +56,24 @@ internal sealed partial class DefaultFileCache
             return true;
         }
 
-        // Inside the interval this is one field read and a compare: no clock read, no system call.
-        long now = _inv.Clock.Now;
-        return now < Volatile.Read(ref coherence.NextValidate) || Revalidate(entry, coherence, now);
+        // Well inside the interval this is two field reads and a compare: no clock read, no system call. The coarse
+        // clock lags the precise one by up to its margin, so near the deadline the precise clock decides.
+        long next = Volatile.Read(ref coherence.NextValidate);
+        return _inv.Clock.Now < next - _inv.Clock.Margin || CheckNearDeadline(entry, coherence, next);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool CheckNearDeadline(CacheEntry entry, EntryCoherence coherence, long next)
+    {
+        long now = _inv.Clock.Precise();
+        return now < next || Revalidate(entry, coherence, now);
+    }
+
+    /// <summary>Stats the file; <paramref name="now"/> is a precise timestamp taken before the stat (the entry is trusted from then).</summary>
     private bool Revalidate(CacheEntry entry, EntryCoherence coherence, long now)
     {
         Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out _);
-        if (!coherence.Racy && FileStat.Matches(fullPath, version))
+        if ((!coherence.Racy && FileStat.Matches(fullPath, version)) || IsWritePending(entry.Key))
         {
             Volatile.Write(ref coherence.NextValidate, now + _inv.TrustTicks);
             return true;
@@ -130,7 +138,7 @@ internal sealed partial class DefaultFileCache
     }
 
     /// <summary>Reloads a key for a background refresh: like a miss, but without returning the (stale) cached value.</summary>
-    internal ValueTask<T> ReloadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, EntryRefresher? refresher = null) =>
+    internal ValueTask<T> ReloadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>>? loader, FileCacheEntryOptions? options, EntryRefresher? refresher = null) =>
         LoadAsync(partition, key, loader, options, CancellationToken.None, refresh: true, refresher);
 
     /// <summary>Builds the invalidation state of a new entry, or null when it needs none (then it costs nothing).</summary>
@@ -189,5 +197,5 @@ internal sealed partial class DefaultFileCache
     /// </summary>
     private bool IsTooOldToJoin(LoadOperation load) =>
         _inv.ValidateOnRead && _inv.TrustTicks >= 0 && load.Refresher is null && load.Key.Variant is null
-        && _inv.Clock.Now - load.StartedAt > _inv.TrustTicks;
+        && _inv.Clock.Precise() - load.StartedAt >= _inv.TrustTicks;
 }

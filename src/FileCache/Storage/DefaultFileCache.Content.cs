@@ -48,21 +48,21 @@ internal sealed partial class DefaultFileCache
         switch (entry?.Value)
         {
             case CachedFile file:
-                lease = new FileContentLease(file.Content, null);
+                lease = new FileContentLease(file.Content);
                 return true;
             case CompressedFile compressed:
-                byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(compressed.Length);
+                var owner = LeaseBuffer.Rent(compressed.Length, out int generation);
                 try
                 {
-                    compressed.DecodeTo(rented);
+                    compressed.DecodeTo(owner.BufferFor(generation)!);
                 }
                 catch
                 {
-                    System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                    owner.Release(generation);
                     throw;
                 }
 
-                lease = new FileContentLease(rented.AsMemory(0, compressed.Length), rented);
+                lease = new FileContentLease(owner, generation, compressed.Length);
                 return true;
             default:
                 lease = default;

@@ -104,7 +104,9 @@ internal sealed partial class DefaultFileCache
     {
         ThrowIfDisposed();
         var partition = GetPartition(project);
-        return _inv.Watchers.TryGetValue(partition, out var watcher) ? watcher.SynchronizeAsync(cancellationToken) : Task.CompletedTask;
+        // While the watch is being set up, nothing read from disk is cached for the project (see StartWatcherInBackground):
+        // there is nothing to vouch for, and every read goes to the disk.
+        return partition.WatchPending || !_inv.Watchers.TryGetValue(partition, out var watcher) ? Task.CompletedTask : watcher.SynchronizeAsync(cancellationToken);
     }
 
     /// <summary>
@@ -347,17 +349,7 @@ internal sealed partial class DefaultFileCache
             InvalidateKeyLocked(current, InvalidationCause.Cascade, soft: false, RemovalReason.Invalidated, target: null, sink);
         }
 
-        foreach (var partition in _partitions.All)
-        {
-            foreach (var pair in partition.InFlight)
-            {
-                if (pair.Value.Options?.Dependencies is { } dependencies && dependencies.Any(visited.Contains))
-                {
-                    pair.Value.Fenced = true;
-                    partition.InFlight.TryRemove(pair);
-                }
-            }
-        }
+        FenceDependentLoadsLocked(visited);
     }
 
     /// <summary>Invalidates one key: fences its load under way, then removes its entry or marks it stale. Caller holds the store lock.</summary>
@@ -392,37 +384,27 @@ internal sealed partial class DefaultFileCache
     /// </summary>
     private void FenceLoadsLocked(InvalidationRequest request, IInvalidationStrategy strategy, Partition? target, HashSet<FileKey> invalidated)
     {
-        foreach (var partition in _partitions.All)
+        // The request's own scope: one project's loads, or every project's for a request without one. Loads that
+        // depend on an invalidated key, wherever they are, come from the dependent-load set (not a walk of every project).
+        foreach (var partition in target is null ? _partitions.All : [target])
         {
             if (partition.InFlight.IsEmpty)
             {
                 continue;
             }
 
-            bool inScope = target is null || ReferenceEquals(partition, target);
             foreach (var pair in partition.InFlight)
             {
                 var load = pair.Value;
-                bool fence = inScope && strategy.Matches(request, load.Key, load.Options?.Tags);
-                if (!fence && load.Options?.Dependencies is { } dependencies)
-                {
-                    foreach (var dependency in dependencies)
-                    {
-                        if (invalidated.Contains(dependency))
-                        {
-                            fence = true;
-                            break;
-                        }
-                    }
-                }
-
-                if (fence)
+                if (strategy.Matches(request, load.Key, load.Options?.Tags))
                 {
                     load.Fenced = true;
                     partition.InFlight.TryRemove(pair);
                 }
             }
         }
+
+        FenceDependentLoadsLocked(invalidated);
     }
 
     private InvalidationStatistics InvalidationSnapshot()

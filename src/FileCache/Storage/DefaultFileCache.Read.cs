@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using FileCache.Internal;
 using FileCache.Keys;
+using FileCache.Loading;
 using FileCache.Sources;
 using FileCache.Statistics;
 
@@ -121,6 +122,12 @@ internal sealed partial class DefaultFileCache
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TouchExpiring(CacheEntry entry)
     {
+        if (entry.Value is MissingFile)
+        {
+            // A negative entry answers TryReadAsync only; to every other read it is a miss.
+            return false;
+        }
+
         if (entry.Coherence is { } coherence && !CheckCoherence(entry, coherence))
         {
             return false;
@@ -154,9 +161,9 @@ internal sealed partial class DefaultFileCache
 
     private ValueTask<CachedFile> ReadCore(Partition partition, in FileKey key, CancellationToken cancellationToken)
     {
-        if (partition.Root is null)
+        if (partition.Source is null)
         {
-            throw new InvalidOperationException($"Project '{partition.Name}' has no root directory: it holds only values set by the caller or produced by loaders.");
+            throw new InvalidOperationException($"Project '{partition.Name}' has no root directory or source: it holds only values set by the caller or produced by loaders.");
         }
 
         if (TryGetCore(partition, key, out CachedFile? file))
@@ -167,34 +174,76 @@ internal sealed partial class DefaultFileCache
         return LoadAsync(partition, key, _diskLoader, null, cancellationToken);
     }
 
-    private async ValueTask<CachedFile> LoadFromDiskAsync(FileKey key, CancellationToken cancellationToken)
+    /// <summary>
+    /// The loader of every file miss: runs the load pipeline (stages around the project's source) and wraps its result.
+    /// For a source that can watch, the file's change token is registered before the read, so a change during the read
+    /// fences this load and a later one invalidates what it cached.
+    /// </summary>
+    private async ValueTask<CachedFile> LoadFromSourceAsync(FileKey key, CancellationToken cancellationToken)
     {
         var partition = _partitions.Find(key.Project, key.ProjectHash)
             ?? throw new InvalidOperationException($"Project '{key.Project}' was removed while its file was being read.");
-        string root = partition.Root!;
-        string fullPath = Path.Join(root, key.Path);
-        var (content, version) = await PhysicalFileReader.ReadAsync(fullPath, root, cancellationToken).ConfigureAwait(false);
+        if (TryGetPendingFile(key, out var written))
+        {
+            // A write-behind not yet flushed: its bytes are newer than the disk's.
+            return written;
+        }
+
+        var source = partition.Source!;
+        if (!partition.IsPhysical)
+        {
+            WatchSourceFile(partition, source, key.Path);
+        }
+
+        var context = new FileLoadContext(key, source, cancellationToken);
+        await _pipeline.RunAsync(context).ConfigureAwait(false);
+        LoadPipeline.EnsureResult(context);
         if (AfterDiskRead is { } pause)
         {
             await pause(key).ConfigureAwait(false);
         }
 
-        return NewCachedFile(key, root, content, version);
+        var file = NewCachedFile(partition, key, context.Location!, context.Content, context.Version);
+        if (context.CompressionTried && LoadOperation.Current is { } load && load.Key.Equals(key))
+        {
+            // The compression stage's answer goes to the insert through the load, not on the file (which every entry keeps).
+            load.CompressionJudged = file;
+            load.CompressedBlock = context.CompressedBlock;
+        }
+
+        return file;
     }
 
     /// <summary>Tests only: awaited after a miss has read its file and before the load completes (a slow read).</summary>
     internal Func<FileKey, ValueTask>? AfterDiskRead { get; set; }
 
-    /// <summary>The cached form of bytes just read from disk: the version (with its hash if enabled) and when.</summary>
-    private CachedFile NewCachedFile(in FileKey key, string root, byte[] content, FileVersion version)
+    /// <summary>
+    /// The cached form of bytes just read: the version (with its hash if enabled and not given) and when. A file read
+    /// from the project's root keeps the root (shared) instead of its full path, which is joined again when asked for.
+    /// </summary>
+    private CachedFile NewCachedFile(Partition partition, in FileKey key, string fullPath, ReadOnlyMemory<byte> content, FileVersion version)
     {
-        if (_inv.ComputeContentHash)
+        if (_inv.ComputeContentHash && version.ContentHash is null)
         {
-            version = version with { ContentHash = ContentHasher.Hash(content) };
+            version = version with { ContentHash = ContentHasher.Hash(content.Span) };
         }
 
         // ReadAt follows the cache's TimeProvider (a test's fake clock moves it); whether the file was written within
         // the timestamp resolution of this read is judged by the clock the file system stamps with.
-        return new CachedFile(key, root, content, version, _time.GetUtcNow(), FileStat.IsRacy(version, DateTimeOffset.UtcNow));
+#pragma warning disable RS0030 // The wall clock on purpose: the file system stamps last-write times with it (see Internal/readme.md).
+        var wallNow = DateTimeOffset.UtcNow;
+#pragma warning restore RS0030
+        return new CachedFile(OriginOf(partition, key, fullPath), content, version, _time.GetUtcNow(), FileStat.IsRacy(version, wallNow));
     }
+
+    /// <summary>A file's origin: its project's root, when <paramref name="fullPath"/> is that root joined to the key's path; else the full path itself.</summary>
+    internal static FileOrigin OriginOf(Partition partition, in FileKey key, string fullPath) =>
+        partition.Root is { } root && IsJoinedFrom(fullPath, root, key.Path) ? new FileOrigin(partition.Identity, key) : new FileOrigin(key, fullPath);
+
+    /// <summary>Whether <paramref name="fullPath"/> is exactly what <see cref="FileOrigin.Join"/> makes of the root and path.</summary>
+    internal static bool IsJoinedFrom(string fullPath, string root, string path) =>
+        fullPath.Length == root.Length + 1 + path.Length
+        && fullPath[root.Length] == Path.DirectorySeparatorChar
+        && fullPath.StartsWith(root, StringComparison.Ordinal)
+        && fullPath.EndsWith(path, StringComparison.Ordinal);
 }

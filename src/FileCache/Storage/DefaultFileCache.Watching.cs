@@ -18,10 +18,18 @@ internal sealed partial class DefaultFileCache
         }
 
         var watcher = new ProjectWatcher(this, partition, _inv, _time);
-        if (_inv.Watchers.TryAdd(partition, watcher))
+        if (!_inv.Watchers.TryAdd(partition, watcher))
+        {
+            return;
+        }
+
+        if (_inv.UsePolling)
         {
             watcher.Start();
+            return;
         }
+
+        StartWatcherInBackground(partition, watcher);
     }
 
     private void StopWatching(Partition partition)
@@ -82,7 +90,7 @@ internal sealed partial class DefaultFileCache
 
         foreach (var (path, deletion) in paths)
         {
-            if (!deletion && TryKeepUnchangedFile(partition, path))
+            if (!deletion && (TryKeepOwnWrite(partition, path) || TryKeepUnchangedFile(partition, path)))
             {
                 continue;
             }
@@ -124,7 +132,7 @@ internal sealed partial class DefaultFileCache
             // on the watcher's own thread, which must not wait for the thread pool.
             var read = PhysicalFileReader.ReadAsync(fullPath, partition.Root, CancellationToken.None, synchronous: true);
             var (content, version) = read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
-            fresh = NewCachedFile(entry.Key, partition.Root, content, version);
+            fresh = NewCachedFile(partition, entry.Key, fullPath, content, version);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -201,12 +209,17 @@ internal sealed partial class DefaultFileCache
                 && (writtenJustBeforeRead || !FileStat.Matches(fullPath, version)))
             {
                 bool deleted = !File.Exists(fullPath);
-                if (!deleted && TryKeepUnchangedFile(partition, entry.Key.Path))
+                if (!deleted && (TryKeepOwnWrite(partition, entry.Key.Path) || TryKeepUnchangedFile(partition, entry.Key.Path)))
                 {
                     continue;
                 }
 
                 InvalidateCore(InvalidationRequest.ForDirectory(partition.Name, entry.Key.Path).With(InvalidationCause.Watcher, deleted), partition);
+            }
+            else if (entry.Value is Sources.MissingFile missing && File.Exists(missing.Location))
+            {
+                // A negative entry whose file now exists: the poll's equivalent of the watcher's "created" event.
+                InvalidateCore(InvalidationRequest.ForDirectory(partition.Name, entry.Key.Path).With(InvalidationCause.Watcher, deletion: false), partition);
             }
         }
     }

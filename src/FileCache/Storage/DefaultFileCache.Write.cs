@@ -19,13 +19,21 @@ internal sealed partial class DefaultFileCache
     /// <c>CompressedFile</c>) object and its content array's header. Its full path is not stored (it is joined from
     /// the project's root and the key's path when asked for). Measured like <see cref="EntryOverhead"/>.
     /// </summary>
-    internal const long CachedFileOverhead = 144;
+    internal const long CachedFileOverhead = 136;
 
     /// <summary>Heap bytes of a string: 8-byte header, method table, length, the characters and a terminator, 8-aligned.</summary>
     internal static long StringBytes(string text) => (22 + (2L * text.Length) + 7) & ~7L;
 
+    /// <summary>Bytes counted besides its location string for a negative entry's <c>MissingFile</c> (header, method table, the reference).</summary>
+    internal const long MissingFileOverhead = 24;
+
     /// <summary>Heap bytes of a byte array's header (header, method table, length and padding).</summary>
     internal const long ArrayHeaderBytes = 24;
+
+    private Invalidation.EntryRefresher? _lastRefresher;
+
+    /// <summary>How many times a caller who joined reads that failed because the file kept changing starts afresh.</summary>
+    private const int MaxJoinerRetries = 2;
 
     /// <inheritdoc/>
     public ValueTask<T> GetOrAddAsync<T>(FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
@@ -65,7 +73,7 @@ internal sealed partial class DefaultFileCache
         }
 
         var adapter = new Invalidation.StateEntryRefresher<TState, T>(state, loader, options);
-        return LoadAsync(partition, key, adapter.Load, options, cancellationToken, refresh: false, adapter);
+        return LoadAsync<T>(partition, key, loader: null, options, cancellationToken, refresh: false, adapter);
     }
 
     /// <inheritdoc/>
@@ -73,12 +81,19 @@ internal sealed partial class DefaultFileCache
     {
         ThrowIfDisposed();
         var partition = GetPartition(key, nameof(key));
+        if (value is null)
+        {
+            Throw.ArgumentNull(nameof(value), "A null value is not cached (it could never be told apart from a miss).");
+        }
+
         ValidateEntryOptions<T>(options);
         return Insert(partition, key, value, options, load: null);
     }
 
-    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false, Invalidation.EntryRefresher? refresher = null)
+    /// <summary>The single-flight load: <paramref name="loader"/>, or when it is null <paramref name="refresher"/>, which must then be an <see cref="Invalidation.EntryLoader{T}"/>.</summary>
+    private async ValueTask<T> LoadAsync<T>(Partition partition, FileKey key, Func<FileKey, CancellationToken, ValueTask<T>>? loader, FileCacheEntryOptions? options, CancellationToken cancellationToken, bool refresh = false, Invalidation.EntryRefresher? refresher = null, bool rememberMissing = false)
     {
+        int joinerRetries = 0;
         while (true)
         {
             if (partition.InFlight.TryGetValue(key, out var existing))
@@ -97,9 +112,22 @@ internal sealed partial class DefaultFileCache
                     continue;
                 }
 
+                // A loader that waits for its own key (directly or through other loads) would wait forever.
+                LoadOperation.ThrowIfWaitingForItself(existing);
                 if (existing is LoadOperation<T> shared && shared.TryJoin())
                 {
-                    return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    shared.RememberMissing |= rememberMissing;
+                    try
+                    {
+                        return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Sources.FileChangedDuringReadException) when (joinerRetries++ < MaxJoinerRetries)
+                    {
+                        // That read started before us and the file changed under it; our own read may begin after the
+                        // last write, so we are owed a fresh attempt rather than its failure. (The caller who started a
+                        // read hears its failure; bounded, so a file rewritten without pause still fails.)
+                        continue;
+                    }
                 }
 
                 // A load of another type for the same key, or one being abandoned: let it finish, then retry.
@@ -117,59 +145,102 @@ internal sealed partial class DefaultFileCache
                 return cached;
             }
 
-            var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation))
+            var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation), cancellationToken.CanBeCanceled)
             {
                 Options = options,
                 StartedAt = _inv.Clock.Now,
-                Refresher = refresher ?? (ReferenceEquals(loader, _diskLoader) ? null : new Invalidation.EntryRefresher<T>(loader, options)),
+                Refresher = refresher ?? (ReferenceEquals(loader, _diskLoader) ? null : RefresherFor(loader!, options)),
+                RememberMissing = rememberMissing,
             };
+            bool tracked = TrackDependencies(load);
             if (!partition.InFlight.TryAdd(key, load))
             {
+                if (tracked)
+                {
+                    UntrackDependencies(load);
+                }
+
                 continue;
             }
 
-            var telemetry = _observer.StartLoad(partition, key);
-            load.Start(
-                loader,
-                (op, value) =>
-                {
-                    op.Partition.Counters.Loads.Increment();
-                    try
-                    {
-                        Insert(op.Partition, op.Key, value, options, op);
-                    }
-                    finally
-                    {
-                        _observer.EndLoad(telemetry, failed: false);
-                    }
-                },
-                op =>
-                {
-                    op.Partition.Counters.LoadFailures.Increment();
-                    _observer.EndLoad(telemetry, failed: true);
-                });
-            CacheObserver.LoadStarted(telemetry);
+            load.Telemetry = _observer.StartLoad(partition, key);
+            load.Start(loader, this);
+            CacheObserver.LoadStarted(load.Telemetry);
             return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>A load's loader returned <paramref name="value"/>: count it and insert it (unless fenced), before it leaves the in-flight table.</summary>
+    internal void OnLoaded<T>(LoadOperation<T> load, T value)
+    {
+        load.Partition.Counters.Loads.Increment();
+        try
+        {
+            Insert(load.Partition, load.Key, value, load.Options, load);
+        }
+        finally
+        {
+            UntrackDependencies(load);
+            _observer.EndLoad(load.Telemetry, failed: false);
+        }
+    }
+
+    /// <summary>A load's loader threw, was cancelled, or returned null.</summary>
+    internal void OnLoadFailed(LoadOperation load, Exception? exception)
+    {
+        UntrackDependencies(load);
+        load.Partition.Counters.LoadFailures.Increment();
+        _observer.EndLoad(load.Telemetry, failed: true);
+        if (exception is FileNotFoundException && load.RememberMissing)
+        {
+            RememberMissingFile(load);
+        }
+    }
+
+    /// <summary>
+    /// The refresher for entries loaded by <paramref name="loader"/> with <paramref name="options"/>: the last one made
+    /// when it matches (callers usually pass the same loader and options on every miss), so a miss allocates none.
+    /// </summary>
+    private Invalidation.EntryRefresher<T> RefresherFor<T>(Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options)
+    {
+        if (Volatile.Read(ref _lastRefresher) is Invalidation.EntryRefresher<T> last && last.Matches(loader, options))
+        {
+            return last;
+        }
+
+        var made = new Invalidation.EntryRefresher<T>(loader, options);
+        Volatile.Write(ref _lastRefresher, made);
+        return made;
+    }
+
     // expected: when set, insert only in place of this very entry (still cached under the key), fencing the key's loads under way.
-    private bool Insert<T>(Partition partition, in FileKey key, T value, FileCacheEntryOptions? options, LoadOperation? load, CacheEntry? expected = null)
+    // fenceLoad: fence the key's load under way (a write: the load may have read the file before it).
+    private bool Insert<T>(Partition partition, in FileKey key, T value, FileCacheEntryOptions? options, LoadOperation? load, CacheEntry? expected = null, bool fenceLoad = false)
     {
         object? stored = value;
         if (_compressionThreshold is int threshold && value is CachedFile file
-            && Compression.CompressedFile.TryCompress(file, threshold, _minCompressionSavings) is { } compressed)
+            && (load is not null && ReferenceEquals(load.CompressionJudged, file)
+                ? (load.CompressedBlock is { } block ? Compression.CompressedFile.FromBlock(file, block) : null)
+                : Compression.CompressedFile.TryCompress(file, threshold, _minCompressionSavings)) is { } compressed)
         {
+            // A file from the load pipeline was judged by its compression stage; a value the caller sets is judged here.
             stored = compressed;
             _observer.Compressed(file.Length, compressed.Block.Length);
         }
 
-        long size = options?.Size ?? (SizeOf(stored) + EntryOverhead + StringBytes(key.Path));
+        // A declared size is the value's; the entry's own structures (and its path) come on top, as for values the cache
+        // sizes itself, so that no declared size (0 included) lets entries hold more heap than the budget says.
+        long payload = options?.Size ?? SizeOf(stored);
+        long overhead = options?.Size is null ? EntryOverhead + StringBytes(key.Path) : _declaredSizeOverhead;
+        long size = payload > long.MaxValue - overhead ? long.MaxValue : payload + overhead;
         long now = _time.GetTimestamp();
         long absolute = options?.AbsoluteExpirationRelativeToNow is { } relative ? ToTimestampTicks(relative) : _defaultAbsoluteTicks ?? 0;
         long sliding = options?.SlidingExpiration is { } slide ? ToTimestampTicks(slide) : _defaultSlidingTicks ?? 0;
         var entry = new CacheEntry(key, partition, stored, size, absolute == 0 ? long.MaxValue : now + absolute, sliding, now);
         entry.Refresher = load?.Refresher;
+
+        // A negative entry takes the slow path of a hit, which refuses it: only TryReadAsync answers from it.
+        entry.CanExpire |= stored is Sources.MissingFile;
         if (CreateCoherence(partition, key, value, options, load) is { } coherence)
         {
             entry.Coherence = coherence;
@@ -186,12 +257,12 @@ internal sealed partial class DefaultFileCache
 
             // In place of one entry only: if it was invalidated or replaced meanwhile, the caller's view is out of date.
             bool inPlace = expected is null || (partition.Map.TryGetValue(key, out var current) && ReferenceEquals(current, expected));
-            if (expected is not null && inPlace)
+            if ((expected is not null && inPlace) || fenceLoad)
             {
                 FenceLoadLocked(partition, key);
             }
 
-            inserted = inPlace && !_disposed && _store.InsertLocked(entry, load, now, sink);
+            inserted = inPlace && !_disposed && !RefusedWhileWatchStarts(partition, value, options) && _store.InsertLocked(entry, load, now, sink);
             if (inserted && replacing)
             {
                 CascadeLocked(key, sink);
@@ -245,6 +316,7 @@ internal sealed partial class DefaultFileCache
     private static long SizeOf<T>(T value) => value switch
     {
         CachedFile file => file.Length + file.OwnPathBytes + CachedFileOverhead,
+        Sources.MissingFile missing => StringBytes(missing.Location) + MissingFileOverhead,
         Compression.CompressedFile compressed => compressed.Block.Length + compressed.OwnPathBytes + CachedFileOverhead,
         byte[] bytes => bytes.Length + ArrayHeaderBytes,
         string text => StringBytes(text),

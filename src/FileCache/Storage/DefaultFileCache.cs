@@ -24,12 +24,15 @@ internal sealed partial class DefaultFileCache : IFileCache
     private readonly int _maxExpirationsPerScan;
     private readonly int? _compressionThreshold;
     private readonly double _minCompressionSavings;
+    private readonly long _declaredSizeOverhead;
     private readonly Eviction.IMemoryInfoSource _memory;
     private readonly Eviction.MemoryPressureMonitor _pressure;
     private readonly Func<int> _checkMemory;
     private readonly Eviction.MaintenanceTimer? _memoryTimer;
     private readonly Invalidation.InvalidationRuntime _inv;
-    private volatile PartitionTable _partitions = PartitionTable.Empty;
+    private readonly Loading.LoadPipeline _pipeline;
+    private readonly long _negativeTtlTicks;
+    private readonly PartitionTable _partitions = new();
     private volatile bool _disposed;
 
     /// <summary>Creates a cache from options that have been validated.</summary>
@@ -62,6 +65,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _maxExpirationsPerScan = options.MaxExpirationsPerScan;
         _compressionThreshold = options.CompressionThresholdBytes;
         _minCompressionSavings = options.MinCompressionSavings;
+        _declaredSizeOverhead = options.ChargeOverheadOnDeclaredSize ? EntryOverhead : 0;
         _sweep = SweepExpired;
         _sweeper = new Eviction.MaintenanceTimer(timeProvider, options.ExpirationScanInterval, _sweep);
         _memory = memory;
@@ -70,14 +74,18 @@ internal sealed partial class DefaultFileCache : IFileCache
         _memoryTimer = options.AdaptToMemoryPressure ? new Eviction.MaintenanceTimer(timeProvider, options.MemoryCheckInterval, _checkMemory) : null;
         _defaultAbsoluteTicks = options.DefaultAbsoluteExpiration is { } absolute ? ToTimestampTicks(absolute) : null;
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
-        _diskLoader = LoadFromDiskAsync;
+        _diskLoader = LoadFromSourceAsync;
+        _pipeline = new Loading.LoadPipeline(options.LoadStages, options.CompressionThresholdBytes, options.MinCompressionSavings);
         // Instruments registered on a meter live as long as the meter; reaching the partitions through a weak
         // reference keeps an undisposed cache collectable (a test checks it).
         var self = new WeakReference<DefaultFileCache>(this);
-        _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes);
+        _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes, options.Name);
         _hitSampleThreshold = _observer.HitSampleThreshold;
+        _observer.Metrics.StoreLock = _store.Lock;
         _inv = new Invalidation.InvalidationRuntime(options.Invalidation, timeProvider, strategies, hooks, logger);
+        _negativeTtlTicks = NegativeEntryLifetime(options.Invalidation);
         _store.Index.Resolve = key => _partitions.Find(key.Project, key.ProjectHash);
+        _writing = new Writing.WriteRuntime(options.Writing, timeProvider, _observer.Metrics.Meter, RunFlushPass);
         foreach (var project in options.Projects)
         {
             AddProject(project);
@@ -119,7 +127,7 @@ internal sealed partial class DefaultFileCache : IFileCache
                 Throw.Argument($"Project '{project.Name}' is already registered.", nameof(project));
             }
 
-            _partitions = _partitions.With(partition);
+            _partitions.Add(partition);
         }
 
         StartWatching(partition);
@@ -139,7 +147,7 @@ internal sealed partial class DefaultFileCache : IFileCache
                 return false;
             }
 
-            _partitions = _partitions.Without(partition);
+            _partitions.Remove(partition);
         }
 
         StopWatching(partition);
@@ -169,14 +177,27 @@ internal sealed partial class DefaultFileCache : IFileCache
         ThrowIfDisposed();
         var projects = new Dictionary<string, CacheCounters>(StringComparer.Ordinal);
         var total = default(CacheCounters);
-        foreach (var partition in _partitions.All)
+        var partitions = _partitions.All;
+        var held = new (long Count, long Bytes)[partitions.Length];
+        lock (_store.Lock)
         {
-            var counters = partition.Counters.Snapshot(Volatile.Read(ref partition.Count), Volatile.Read(ref partition.Bytes));
+            // What is held, read between two store operations: an insert links its entry before it evicts to make room,
+            // so a read in between (without the lock) saw more than the budget.
+            for (int i = 0; i < partitions.Length; i++)
+            {
+                held[i] = (partitions[i].Count, partitions[i].Bytes);
+            }
+        }
+
+        for (int i = 0; i < partitions.Length; i++)
+        {
+            var partition = partitions[i];
+            var counters = partition.Counters.Snapshot(held[i].Count, held[i].Bytes);
             projects[partition.Name] = counters;
             total += counters;
         }
 
-        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot(), Memory = MemoryStatus() };
+        return new FileCacheStatistics(total, projects, _store.Budget) { Invalidation = InvalidationSnapshot(), Memory = MemoryStatus(), Writes = _writing.Snapshot() };
     }
 
     /// <summary>
@@ -290,6 +311,8 @@ internal sealed partial class DefaultFileCache : IFileCache
             return;
         }
 
+        // Pending writes first, while the cache still works (bounded by WriteOptions.DisposeFlushTimeout).
+        FlushOnDispose();
         _disposed = true;
         Monitor.Stop();
         _observer.Dispose();
@@ -305,6 +328,9 @@ internal sealed partial class DefaultFileCache : IFileCache
             }
         }
     }
+
+    /// <summary>The registered project's partition, or null.</summary>
+    internal Partition? FindPartition(string project) => _partitions.Find(project);
 
     /// <summary>The registered project's partition; throws <see cref="ArgumentException"/> naming <c>project</c> otherwise.</summary>
     internal Partition GetPartition(string project)

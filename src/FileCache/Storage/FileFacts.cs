@@ -1,15 +1,16 @@
 namespace FileCache.Storage;
 
 /// <summary>
-/// What a cached file records about itself besides its key and bytes, packed into 40 bytes (a
-/// <see cref="FileVersion"/> and a <see cref="DateTimeOffset"/> take 56): the version, when it was read, whether it
-/// was written just before, and whether its full path is joined from a project's root.
+/// What a cached file records about itself besides its key and bytes, packed into 48 bytes with
+/// 8-byte alignment (a <see cref="FileVersion"/>, with its 16-byte-aligned hash, and a <see cref="DateTimeOffset"/> take more): the version, when it was read, whether it
+/// was written just before, and whether the cache wrote it.
 /// </summary>
 internal readonly struct FileFacts
 {
     private readonly long _length;
     private readonly long _lastWriteUtcTicks;
-    private readonly ulong _contentHash;
+    private readonly ulong _contentHashLow;
+    private readonly ulong _contentHashHigh;
     private readonly long _readAtUtcTicks;
     private readonly short _lastWriteOffsetMinutes;
     private readonly short _readAtOffsetMinutes;
@@ -17,26 +18,29 @@ internal readonly struct FileFacts
 
     private const byte HasHashFlag = 1;
     private const byte RacyFlag = 2;
-    private const byte JoinRootFlag = 4;
+    private const byte WrittenFlag = 8;
 
-    public FileFacts(FileVersion version, DateTimeOffset readAt, bool racy, bool joinRoot)
+    public FileFacts(FileVersion version, DateTimeOffset readAt, bool racy, bool written = false)
     {
         _length = version.Length;
         _lastWriteUtcTicks = version.LastWriteTimeUtc.UtcTicks;
         _lastWriteOffsetMinutes = (short)version.LastWriteTimeUtc.TotalOffsetMinutes;
-        _contentHash = version.ContentHash.GetValueOrDefault();
+        UInt128 hash = version.ContentHash.GetValueOrDefault();
+        _contentHashLow = (ulong)hash;
+        _contentHashHigh = (ulong)(hash >> 64);
         _readAtUtcTicks = readAt.UtcTicks;
         _readAtOffsetMinutes = (short)readAt.TotalOffsetMinutes;
-        _flags = (byte)((version.ContentHash.HasValue ? HasHashFlag : 0) | (racy ? RacyFlag : 0) | (joinRoot ? JoinRootFlag : 0));
+        _flags = (byte)((version.ContentHash.HasValue ? HasHashFlag : 0) | (racy ? RacyFlag : 0) | (written ? WrittenFlag : 0));
     }
 
-    public FileVersion Version => new(_length, Rebuild(_lastWriteUtcTicks, _lastWriteOffsetMinutes), (_flags & HasHashFlag) != 0 ? _contentHash : null);
+    public FileVersion Version => new(_length, Rebuild(_lastWriteUtcTicks, _lastWriteOffsetMinutes), (_flags & HasHashFlag) != 0 ? new UInt128(_contentHashHigh, _contentHashLow) : null);
 
     public DateTimeOffset ReadAt => Rebuild(_readAtUtcTicks, _readAtOffsetMinutes);
 
     public bool Racy => (_flags & RacyFlag) != 0;
 
-    public bool JoinRoot => (_flags & JoinRootFlag) != 0;
+    /// <summary>True when the bytes came from the cache's own write rather than a read.</summary>
+    public bool Written => (_flags & WrittenFlag) != 0;
 
     private static DateTimeOffset Rebuild(long utcTicks, short offsetMinutes)
     {

@@ -3,6 +3,8 @@ namespace FileCache.Storage;
 /// <summary>A load under way for one key, shared by every caller that misses on that key meanwhile.</summary>
 internal abstract class LoadOperation
 {
+    private bool _fenced;
+
     protected LoadOperation(Partition partition, in FileKey key, long generation)
     {
         Partition = partition;
@@ -23,14 +25,76 @@ internal abstract class LoadOperation
     /// <summary>The coarse clock when the load started (ValidateOnRead trusts the result from then).</summary>
     public long StartedAt { get; init; }
 
+    /// <summary>The load's activity and start time (ended when the load completes).</summary>
+    public FileCache.Telemetry.LoadScope Telemetry { get; set; }
+
     /// <summary>Reloads the entry after a soft invalidation; null for file reads (the cache knows how to reread a file).</summary>
     public Invalidation.EntryRefresher? Refresher { get; init; }
 
-    /// <summary>Set under the store lock when the key is invalidated while the load runs: its result must not be cached.</summary>
-    public bool Fenced { get; set; }
+    /// <summary>
+    /// Set when the load leaves the in-flight table before it finished (the key was invalidated while it ran, under the
+    /// store lock; or every waiter left): its result must not be cached.
+    /// </summary>
+    public bool Fenced
+    {
+        get => Volatile.Read(ref _fenced);
+        set => Volatile.Write(ref _fenced, value);
+    }
+
+    /// <summary>
+    /// Set when a caller of <c>TryReadAsync</c> waits for this file load: if the source reports the file missing, the
+    /// load leaves a negative entry (under the same fences as a value) before its waiters see the exception.
+    /// </summary>
+    public bool RememberMissing { get; set; }
 
     /// <summary>Completes when the load has finished, whatever its outcome.</summary>
     public abstract Task Completion { get; }
+
+    /// <summary>The load whose loader started this one (null at the top): the chain that <see cref="Running"/> walks.</summary>
+    public LoadOperation? Parent { get; protected set; }
+
+    /// <summary>
+    /// The load whose loader is running in the current asynchronous flow, if any. A loader that awaits a load on this
+    /// chain waits for itself and would never finish: <see cref="ThrowIfWaitingForItself"/> turns that into an error.
+    /// </summary>
+    protected static AsyncLocal<LoadOperation?> Running { get; } = new();
+
+    /// <summary>The load whose loader runs on this flow (the top of the chain), or null outside a loader.</summary>
+    public static LoadOperation? Current => Running.Value;
+
+    /// <summary>
+    /// The file the load pipeline's compression stage judged (set by the disk loader; null when the stage did not run),
+    /// and <see cref="CompressedBlock"/> its answer. Kept here, on the load, rather than on every cached file.
+    /// </summary>
+    public CachedFile? CompressionJudged { get; set; }
+
+    /// <summary>The LZ4 block of <see cref="CompressionJudged"/> when worth keeping: the insert stores it instead of compressing again.</summary>
+    public byte[]? CompressedBlock { get; set; }
+
+    /// <summary>
+    /// Throws <see cref="InvalidOperationException"/> when the caller runs inside the loader of <paramref name="load"/>,
+    /// directly or through loads it awaits (A waits for B, whose loader waits for A). Walks only the caller's chain.
+    /// </summary>
+    public static void ThrowIfWaitingForItself(LoadOperation load)
+    {
+        for (var running = Running.Value; running is not null; running = running.Parent)
+        {
+            if (ReferenceEquals(running, load))
+            {
+                var chain = new List<string>();
+                for (var link = Running.Value; link is not null && !ReferenceEquals(link, load.Parent); link = link.Parent)
+                {
+                    chain.Add($"'{link.Key.Path}'");
+                }
+
+                chain.Reverse();
+                chain.Add($"'{load.Key.Path}'");
+                throw new InvalidOperationException(
+                    $"The loader of '{load.Key.Path}' in project '{load.Key.Project}' waits for its own key ({string.Join(" -> ", chain)}): " +
+                    "the load would wait for itself forever. A loader must not read the key it loads, directly or through other loaders.");
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -42,12 +106,23 @@ internal abstract class LoadOperation
 internal sealed class LoadOperation<T> : LoadOperation
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _cancellation = new();
+    private readonly CancellationTokenSource? _cancellation;
     private int _waiters = 1;
 
-    public LoadOperation(Partition partition, in FileKey key, long generation)
+    /// <param name="partition">The key's partition.</param>
+    /// <param name="key">The key loaded.</param>
+    /// <param name="generation">The partition's generation now.</param>
+    /// <param name="cancellable">
+    /// False when the first waiter's token cannot be cancelled: that waiter never leaves, so the loader can never be
+    /// cancelled, and the loader gets <see cref="CancellationToken.None"/> (no token source to allocate on every miss).
+    /// </param>
+    public LoadOperation(Partition partition, in FileKey key, long generation, bool cancellable = true)
         : base(partition, key, generation)
     {
+        if (cancellable)
+        {
+            _cancellation = new CancellationTokenSource();
+        }
     }
 
     public override Task Completion => _completion.Task;
@@ -71,9 +146,10 @@ internal sealed class LoadOperation<T> : LoadOperation
         return false;
     }
 
-    public void Start(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
+    /// <summary>Runs the load: <paramref name="loader"/>, or when it is null the Refresher as an <see cref="Invalidation.EntryLoader{T}"/> (a state loader, with no delegate bound to it).</summary>
+    public void Start(Func<FileKey, CancellationToken, ValueTask<T>>? loader, DefaultFileCache owner)
     {
-        _ = RunAsync(loader, complete, fail);
+        _ = RunAsync(loader, owner);
     }
 
     public async ValueTask<T> WaitAsync(CancellationToken cancellationToken)
@@ -100,23 +176,39 @@ internal sealed class LoadOperation<T> : LoadOperation
     {
         if (Interlocked.Decrement(ref _waiters) == 0)
         {
-            // Nobody waits any more: stop the loader and let the next caller start afresh.
+            // Nobody waits any more: stop the loader and let the next caller start afresh. A loader that ignores its
+            // token may still finish, after a newer load inserted: fence it before it leaves the table, so that the
+            // insert (which reads the fence under the store lock) refuses it whenever a newer load could exist.
+            Fenced = true;
             Partition.InFlight.TryRemove(new KeyValuePair<FileKey, LoadOperation>(Key, this));
-            _cancellation.Cancel();
+            _cancellation?.Cancel();
         }
     }
 
-    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>> loader, Action<LoadOperation<T>, T> complete, Action<LoadOperation<T>> fail)
+    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>>? loader, DefaultFileCache owner)
     {
+        // The loader runs (and flows into whatever it awaits) with this load on top of the chain; being an async method,
+        // this one restores the caller's flow when it returns or yields.
+        Parent = Running.Value;
+        Running.Value = this;
         T value;
         try
         {
-            value = await loader(Key, _cancellation.Token).ConfigureAwait(false);
+            var token = _cancellation?.Token ?? CancellationToken.None;
+            value = loader is not null
+                ? await loader(Key, token).ConfigureAwait(false)
+                : await ((Invalidation.EntryLoader<T>)Refresher!).LoadAsync(Key, token).ConfigureAwait(false);
+            if (value is null)
+            {
+                throw new InvalidOperationException(
+                    $"The loader of '{Key.Path}' in project '{Key.Project}' returned null. A null value is not cached (it could never be " +
+                    "told apart from a miss): return a value that stands for \"nothing\" instead.");
+            }
         }
-        catch (OperationCanceledException ex) when (_cancellation.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (_cancellation?.IsCancellationRequested == true)
         {
             Finish();
-            fail(this);
+            owner.OnLoadFailed(this, null);
             _completion.TrySetCanceled(ex.CancellationToken);
             return;
         }
@@ -124,16 +216,25 @@ internal sealed class LoadOperation<T> : LoadOperation
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Finish();
-            fail(this);
-            _completion.TrySetException(ex);
+            // The failure is recorded (a negative entry, for a missing file) before the load leaves the in-flight
+            // table, so that a new caller either joins this load or finds what it left.
+            try
+            {
+                owner.OnLoadFailed(this, ex);
+            }
+            finally
+            {
+                Finish();
+                _completion.TrySetException(ex);
+            }
+
             return;
         }
 
         // Insert before leaving the in-flight table, so that a new caller either joins this load or hits.
         try
         {
-            complete(this, value);
+            owner.OnLoaded(this, value);
         }
         finally
         {

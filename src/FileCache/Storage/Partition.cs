@@ -16,7 +16,20 @@ internal sealed class Partition
         Paths = new Invalidation.PathIndex(options.IgnoreCase);
         Map = new EntryMap(options.IgnoreCase);
         Hits = Counters.Hits;
+        Identity = new ProjectIdentity(Name, NameHash, IgnoreCase, canonicalRoot);
+        Source = options.Source
+            ?? (options.FileProvider is { } provider ? new Sources.FileProviderSource(provider)
+            : canonicalRoot is not null ? new Sources.PhysicalFileSource(canonicalRoot) : null);
     }
+
+    /// <summary>Where the project's files are read from on a miss; null for a derived-data-only project.</summary>
+    public Sources.IFileSource? Source { get; }
+
+    /// <summary>The change-token registrations of files read from a source that can watch (not a root directory), by path.</summary>
+    public ConcurrentDictionary<string, IDisposable> SourceWatches { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>True when <see cref="Source"/> is the project's root directory (watched and checked against the disk by the cache itself).</summary>
+    public bool IsPhysical => Root is not null;
 
     public string Name { get; }
 
@@ -26,6 +39,9 @@ internal sealed class Partition
     public string? Root { get; }
 
     public bool IgnoreCase { get; }
+
+    /// <summary>The name, hash, case rule and root, shared by the project's cached files (which keep no full path of their own).</summary>
+    public ProjectIdentity Identity { get; }
 
     public long Quota { get; }
 
@@ -56,6 +72,12 @@ internal sealed class Partition
 
     /// <summary>Set (under the store lock) when the project is unregistered.</summary>
     public bool Removed;
+
+    /// <summary>True while the project's watch is being set up: nothing read from disk is cached meanwhile (cleared under the store lock).</summary>
+    public volatile bool WatchPending;
+
+    /// <summary>Completes when the project's watch set-up has finished (null when it had none).</summary>
+    public Task? WatchReady;
 
     public static int HashName(string name) => Keys.KeyHash.Of(name);
 }

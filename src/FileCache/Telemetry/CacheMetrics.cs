@@ -36,18 +36,18 @@ internal sealed class CacheMetrics : IDisposable
     private readonly object _retireLock = new();
     private RetiredBox _retired = new(default);
 
-    public CacheMetrics(IMeterFactory? meterFactory, Func<Partition[]> partitions, long budget, bool perProject)
+    public CacheMetrics(IMeterFactory? meterFactory, Func<Partition[]> partitions, long budget, bool perProject, string? cacheName = null)
     {
         _partitions = partitions;
         _budget = budget;
         _perProject = perProject;
         if (meterFactory is not null)
         {
-            _meter = meterFactory.Create(new MeterOptions(FileCacheTelemetry.MeterName) { Version = Version });
+            _meter = meterFactory.Create(new MeterOptions(FileCacheTelemetry.MeterName) { Version = Version, Tags = MeterTags(cacheName) });
         }
         else
         {
-            _meter = new Meter(FileCacheTelemetry.MeterName, Version);
+            _meter = new Meter(FileCacheTelemetry.MeterName, Version, MeterTags(cacheName));
             _ownsMeter = true;
         }
 
@@ -56,20 +56,24 @@ internal sealed class CacheMetrics : IDisposable
         _meter.CreateObservableCounter(FileCacheTelemetry.LoadFailures, () => Observe(static p => p.Counters.LoadFailures.Sum(), Retired.LoadFailures), "{load}", "Loads that threw or were cancelled.");
         _meter.CreateObservableCounter(FileCacheTelemetry.Evictions, ObserveEvictions, "{entry}", "Entries that left the cache, by reason.");
         _meter.CreateObservableCounter(FileCacheTelemetry.Rejections, () => Observe(static p => Volatile.Read(ref p.Counters.Rejected), Retired.Rejected), "{entry}", "Values refused for their size.");
-        _meter.CreateObservableGauge(FileCacheTelemetry.Entries, () => Observe(static p => Volatile.Read(ref p.Count), 0), "{entry}", "Entries held.");
-        _meter.CreateObservableGauge(FileCacheTelemetry.Bytes, () => Observe(static p => Volatile.Read(ref p.Bytes), 0), "By", "Bytes held.");
+        _meter.CreateObservableGauge(FileCacheTelemetry.Entries, () => ObserveHeld(static p => Volatile.Read(ref p.Count)), "{entry}", "Entries held.");
+        _meter.CreateObservableGauge(FileCacheTelemetry.Bytes, () => ObserveHeld(static p => Volatile.Read(ref p.Bytes)), "By", "Bytes held.");
         _meter.CreateObservableGauge(FileCacheTelemetry.Budget, ObserveBudget, "By", "The byte budget.");
         _invalidations = _meter.CreateCounter<long>(FileCacheTelemetry.Invalidations, "{invalidation}", "Invalidation requests, by cause.");
         _invalidatedEntries = _meter.CreateCounter<long>(FileCacheTelemetry.InvalidatedEntries, "{entry}", "Entries dropped by invalidations, by cause.");
         _compressions = _meter.CreateCounter<long>(FileCacheTelemetry.Compressions, "{entry}", "Values compressed.");
         _compressionSaved = _meter.CreateCounter<long>(FileCacheTelemetry.CompressionSavedBytes, "By", "Bytes saved by compression.");
         _memoryAlerts = _meter.CreateCounter<long>(FileCacheTelemetry.MemoryAlerts, "{alert}", "Memory alerts: bytes held crossed a configured fraction of the budget.");
-        _hitDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.HitDuration, "s", "Hit durations (sampled).");
-        _loadDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.LoadDuration, "s", "Load durations, by outcome.");
-        _invalidationDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.InvalidationDuration, "s", "Invalidation durations, by cause.");
+        _hitDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.HitDuration, "s", "Hit durations (sampled).", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets.Hit });
+        _loadDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.LoadDuration, "s", "Load durations, by outcome.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets.Load });
+        _invalidationDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.InvalidationDuration, "s", "Invalidation durations, by cause.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets.Invalidation });
     }
 
     public Meter Meter => _meter;
+
+    /// <summary>A named cache's meter carries its name, so the series of several caches in one process can be told apart.</summary>
+    private static KeyValuePair<string, object?>[]? MeterTags(string? cacheName) =>
+        cacheName is null ? null : [new(FileCacheTelemetry.CacheNameTag, cacheName)];
 
     /// <summary>The counts of removed projects, kept so that the totals of the observable counters never go down.</summary>
     private Statistics.CacheCounters Retired => Volatile.Read(ref _retired).Value;
@@ -146,6 +150,25 @@ internal sealed class CacheMetrics : IDisposable
         if (_ownsMeter)
         {
             _meter.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The store's lock, when the cache has one: what is held is read under it. An insert links its entry before it
+    /// evicts to make room, so a read between the two would see more than the budget (2 % of samples did).
+    /// </summary>
+    public object? StoreLock { get; set; }
+
+    private List<Measurement<long>> ObserveHeld(Func<Partition, long> read)
+    {
+        if (StoreLock is not { } gate)
+        {
+            return Observe(read, 0);
+        }
+
+        lock (gate)
+        {
+            return Observe(read, 0);
         }
     }
 

@@ -19,7 +19,7 @@ internal sealed class CacheObserver : IDisposable
     private readonly ulong _timingThreshold;
     private readonly long _clockOverhead;
 
-    public CacheObserver(FileCacheStatisticsOptions options, TimeProvider time, IMeterFactory? meterFactory, Func<Partition[]> partitions, long budget)
+    public CacheObserver(FileCacheStatisticsOptions options, TimeProvider time, IMeterFactory? meterFactory, Func<Partition[]> partitions, long budget, string? cacheName = null)
     {
         _time = time;
         Enabled = options.Enabled;
@@ -29,7 +29,7 @@ internal sealed class CacheObserver : IDisposable
         _timingThreshold = Enabled ? HitSampling.Threshold(options.HitTimingRate) : 0;
         SampleRate = options.HitSampleRate;
         HotKeys = new HotKeyTracker(options.HitSampleRate, options.HotKeyCount);
-        Metrics = new CacheMetrics(meterFactory, partitions, budget, options.PerProjectMetrics);
+        Metrics = new CacheMetrics(meterFactory, partitions, budget, options.PerProjectMetrics, cacheName);
         _clockOverhead = Enabled ? MeasureClockOverhead() : 0;
     }
 

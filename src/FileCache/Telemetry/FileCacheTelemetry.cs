@@ -18,6 +18,9 @@ public static class FileCacheTelemetry
     /// <summary>The name of the activity source (the same as <see cref="MeterName"/>).</summary>
     public const string ActivitySourceName = MeterName;
 
+    /// <summary>The meter tag naming the cache (<see cref="FileCacheOptions.Name"/>; a keyed cache's key): absent for an unnamed cache.</summary>
+    public const string CacheNameTag = "filecache.cache.name";
+
     /// <summary>Reads (observable counter, tag <c>result</c>).</summary>
     public const string Requests = "filecache.requests";
 
@@ -47,6 +50,18 @@ public static class FileCacheTelemetry
 
     /// <summary>Memory alerts: bytes held crossed a configured fraction of the budget (counter, tag <c>threshold</c>).</summary>
     public const string MemoryAlerts = "filecache.memory.alerts";
+
+    /// <summary>Writes (observable counter, tag <c>mode</c>: <c>through</c>, <c>behind</c>).</summary>
+    public const string Writes = "filecache.writes";
+
+    /// <summary>Write-behind flushes that wrote a file (observable counter).</summary>
+    public const string WriteFlushes = "filecache.write.flushes";
+
+    /// <summary>Writes that did not reach the disk (observable counter, tag <c>kind</c>: <c>error</c> (retried), <c>conflict</c>, <c>lost</c>).</summary>
+    public const string WriteFailures = "filecache.write.failures";
+
+    /// <summary>Files with a write-behind not yet flushed (observable gauge).</summary>
+    public const string WritesPending = "filecache.write.pending";
 
     /// <summary>Hit durations, sampled (histogram, seconds).</summary>
     public const string HitDuration = "filecache.hit.duration";

@@ -63,79 +63,12 @@ public sealed class DecoratorTests
     }
 
     /// <summary>
-    /// A decorator written against the interface's required members only: it forwards each and counts two of them;
-    /// the members with default implementations (InvalidateAsync, GetOrAddAsync with state) are left to the defaults.
+    /// A decorator written against the interface's required members only: it forwards each and counts two of them
+    /// (through <see cref="OlderImplementer"/>) and forwards the monitor; the members with default implementations
+    /// (InvalidateAsync, GetOrAddAsync with state) are left to the defaults.
     /// </summary>
-    private sealed class CountingDecorator(IFileCache inner) : IFileCache
+    private sealed class CountingDecorator(IFileCache inner) : OlderImplementer(inner), IFileCache
     {
-        public int Invalidations { get; private set; }
-
-        public int Loads { get; private set; }
-
-        public event EventHandler<FileCacheEntryRemovedEventArgs>? EntryRemoved
-        {
-            add => inner.EntryRemoved += value;
-            remove => inner.EntryRemoved -= value;
-        }
-
-        public event EventHandler<FileCacheMemoryAlertEventArgs>? MemoryAlert
-        {
-            add => inner.MemoryAlert += value;
-            remove => inner.MemoryAlert -= value;
-        }
-
-        public IReadOnlyCollection<string> Projects => inner.Projects;
-
-        public CacheMonitor Monitor => inner.Monitor;
-
-        public void AddProject(FileCacheProjectOptions project) => inner.AddProject(project);
-
-        public bool RemoveProject(string project) => inner.RemoveProject(project);
-
-        public FileKey CreateKey(string project, string path, string? variant = null) => inner.CreateKey(project, path, variant);
-
-        public ValueTask<CachedFile> ReadAsync(string project, string path, CancellationToken cancellationToken = default) => inner.ReadAsync(project, path, cancellationToken);
-
-        public ValueTask<CachedFile> ReadAsync(FileKey key, CancellationToken cancellationToken = default) => inner.ReadAsync(key, cancellationToken);
-
-        public bool TryGetValue(in FileKey key, out object? value) => inner.TryGetValue(key, out value);
-
-        public bool TryGetValue(string project, string path, out object? value) => inner.TryGetValue(project, path, out value);
-
-        public bool TryGetContentLength(in FileKey key, out int length) => inner.TryGetContentLength(key, out length);
-
-        public bool TryCopyContent(in FileKey key, Span<byte> destination, out int bytesWritten) => inner.TryCopyContent(key, destination, out bytesWritten);
-
-        public bool TryLeaseContent(in FileKey key, out FileContentLease lease) => inner.TryLeaseContent(key, out lease);
-
-        public ValueTask<T> GetOrAddAsync<T>(FileKey key, Func<FileKey, CancellationToken, ValueTask<T>> loader, FileCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            Loads++;
-            return inner.GetOrAddAsync(key, loader, options, cancellationToken);
-        }
-
-        public bool Set<T>(in FileKey key, T value, FileCacheEntryOptions? options = null) => inner.Set(key, value, options);
-
-        public bool Remove(in FileKey key) => inner.Remove(key);
-
-        public bool Remove(string project, string path) => inner.Remove(project, path);
-
-        public int InvalidateProject(string project) => inner.InvalidateProject(project);
-
-        public InvalidationResult Invalidate(InvalidationRequest request)
-        {
-            Invalidations++;
-            return inner.Invalidate(request);
-        }
-
-        public bool IsStale(in FileKey key) => inner.IsStale(key);
-
-        public Task SynchronizeAsync(string project, CancellationToken cancellationToken = default) => inner.SynchronizeAsync(project, cancellationToken);
-
-        public void Clear() => inner.Clear();
-
-        public FileCacheStatistics GetStatistics() => inner.GetStatistics();
-
-        public void Dispose() => inner.Dispose();
+        public CacheMonitor Monitor => Inner.Monitor;
     }
 }

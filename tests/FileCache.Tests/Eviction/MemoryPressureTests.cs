@@ -12,6 +12,7 @@ public class MemoryPressureTests
         var options = new FileCacheOptions
         {
             MaxBytes = 1000,
+            ChargeOverheadOnDeclaredSize = false, // sizes in whole units
             MemoryCheckInterval = TimeSpan.FromSeconds(1),
             MemoryPressureThreshold = 0.85,
             MinBudgetFraction = 0.25,

@@ -161,4 +161,44 @@ public class AlertTests
         Assert.Throws<InvalidOperationException>(() => monitor.TakeSnapshot());
         Assert.Empty(monitor.GetRecommendations());
     }
+
+    [Fact]
+    public void UpdateRule_NewThreshold_RaisesWhereTheOldDidNot_AndRulesReportIt()
+    {
+        var (cache, time, monitor, events) = Create(TimeSpan.FromMinutes(1), o =>
+        {
+            o.Monitoring.UseBuiltInRules = false;
+            o.Monitoring.Rules.Add(new AlertRule { Name = "hit-ratio", Metric = AlertMetric.HitRatio, Comparison = AlertComparison.Below, Threshold = 0.5, Window = TimeSpan.Zero, MinimumEvents = 10 });
+        });
+        using var _ = cache;
+
+        Minute(cache, time, 90);
+        Minute(cache, time, 70);   // 0.7 is not below 0.5
+        Assert.Empty(events);
+
+        var updated = monitor.UpdateRule("hit-ratio", 0.8, 0.85);
+        Assert.Equal(0.8, updated.Threshold);
+        Assert.Equal(0.85, Assert.Single(monitor.Rules).ResolveThreshold);
+        Minute(cache, time, 70);   // 0.7 is below 0.8
+        Assert.Equal("raised", Assert.Single(events).Kind);
+        Assert.Equal(0.8, events[0].Alert.Threshold);
+
+        monitor.UpdateRule("hit-ratio", 0.6, null);   // the raised alert stays until the new thresholds resolve it
+        Assert.Single(monitor.ActiveAlerts);
+        Minute(cache, time, 70);
+        Assert.Equal("resolved", events[^1].Kind);
+        Assert.Empty(monitor.ActiveAlerts);
+    }
+
+    [Fact]
+    public void UpdateRule_BadArguments_ThrowNamingThem()
+    {
+        var (cache, _, monitor, _) = Create(TimeSpan.FromMinutes(1), _ => { });
+        using var _c = cache;
+        Assert.Equal("name", Assert.Throws<ArgumentException>(() => monitor.UpdateRule("nope", 1, null)).ParamName);
+        Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => monitor.UpdateRule(BuiltInAlertRules.LowHitRatio, double.NaN, null)).ParamName);
+        // low-hit-ratio fires below its threshold: a resolve threshold below it would never resolve.
+        Assert.Equal("resolveThreshold", Assert.Throws<ArgumentOutOfRangeException>(() => monitor.UpdateRule(BuiltInAlertRules.LowHitRatio, 0.5, 0.4)).ParamName);
+        Assert.Equal(0.5, monitor.Rules.Single(r => r.Name == BuiltInAlertRules.LowHitRatio).Threshold);
+    }
 }

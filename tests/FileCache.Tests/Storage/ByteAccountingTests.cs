@@ -20,6 +20,11 @@ public class ByteAccountingTests(ITestOutputHelper output)
 
     private static readonly byte[] Shared = [];
 
+    private static ProjectIdentity? s_identity;
+
+    /// <summary>The project's identity, one for all its files (as the partition's), made at the warm-up insert.</summary>
+    private static ProjectIdentity Identity(FileKey key) => s_identity ??= new ProjectIdentity(key.Project, key.ProjectHash, key.IgnoreCase, "/srv/site");
+
     /// <summary>Retained heap per entry: full collections before and after inserting <see cref="Entries"/> entries.</summary>
     private static double RetainedPerEntry(Action<IFileCache, FileKey, int> insert, out double countedPerEntry, out double allocatedPerEntry)
     {
@@ -63,7 +68,7 @@ public class ByteAccountingTests(ITestOutputHelper output)
         // A file value as the cache reads it (full path joined from the root on demand): the CachedFile object and
         // its content array on top of the entry.
         double retained = RetainedPerEntry(
-            (cache, key, i) => cache.Set(key, new CachedFile(key, "/srv/site", new byte[16], default, default, writtenJustBeforeRead: false)),
+            (cache, key, i) => cache.Set(key, new CachedFile(new FileOrigin(Identity(key), key), new byte[16], default, default, writtenJustBeforeRead: false)),
             out double counted,
             out double allocated);
         output.WriteLine($"file: retained {retained:F1} B, allocated {allocated:F1} B per entry, {retained - 16:F1} B besides 16 content bytes; counted {counted:F1} B");

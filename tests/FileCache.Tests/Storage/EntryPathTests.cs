@@ -101,16 +101,19 @@ public sealed class EntryPathTests
     [Fact]
     public async Task IgnoreCaseProject_OneEntryForEveryCasing_ItsPathIsTheFileRead()
     {
-        using var dir = new TestDirectory();
-        dir.Write("Src/Deep/File.CS", "content");
-        using var cache = Create(dir.Root, ignoreCase: true);
+        // A case-insensitive project cannot have a root on this (case-sensitive) file system: it is refused at
+        // registration. A source of its own stands for a case-insensitive store; its location is kept as given.
+        var source = new Sources.InMemoryFileSource().Write("Src/Deep/File.CS", "content");
+        var options = new FileCacheOptions { MaxBytes = 1L << 30, AdaptToMemoryPressure = false };
+        options.AddProject("p", null, p => { p.Source = source; p.IgnoreCase = true; });
+        using var cache = new DefaultFileCache(options, TimeProvider.System);
 
         var read = await cache.ReadAsync("p", "Src/Deep/File.CS");
         Assert.True(cache.TryGet("p", "src/deep/file.cs", out CachedFile? lower));
         Assert.True(cache.TryGet(cache.CreateKey("p", "SRC/DEEP/FILE.CS"), out CachedFile? upper));
         Assert.Same(read, lower);
         Assert.Same(read, upper);
-        Assert.Equal(Canonical(dir.Root) + "/Src/Deep/File.CS", lower!.FullPath);
+        Assert.Equal("memory:Src/Deep/File.CS", lower!.FullPath);
         Assert.Equal(1, cache.GetStatistics().Total.Entries);
 
         // Replacing under another casing keeps one entry; the path index and the map agree on it.

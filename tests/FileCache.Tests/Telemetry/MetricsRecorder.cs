@@ -71,7 +71,9 @@ internal sealed class MetricsRecorder : IDisposable
         or FileCache.Telemetry.FileCacheTelemetry.Loads or FileCache.Telemetry.FileCacheTelemetry.LoadFailures
         or FileCache.Telemetry.FileCacheTelemetry.Evictions or FileCache.Telemetry.FileCacheTelemetry.Rejections
         or FileCache.Telemetry.FileCacheTelemetry.Entries or FileCache.Telemetry.FileCacheTelemetry.Bytes
-        or FileCache.Telemetry.FileCacheTelemetry.Budget;
+        or FileCache.Telemetry.FileCacheTelemetry.Budget or FileCache.Telemetry.FileCacheTelemetry.Writes
+        or FileCache.Telemetry.FileCacheTelemetry.WriteFlushes or FileCache.Telemetry.FileCacheTelemetry.WriteFailures
+        or FileCache.Telemetry.FileCacheTelemetry.WritesPending;
 
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

@@ -11,7 +11,7 @@ public class MetricsTests
     {
         // CLOCK: the scripted workload counts evictions exactly, and CLOCK evicts in a fixed order; TinyLFU may
         // refuse a newcomer instead, which is another (tested elsewhere) sequence of counts.
-        var options = new FileCacheOptions { MaxBytes = budget, EvictionPolicy = EvictionPolicy.Clock };
+        var options = new FileCacheOptions { MaxBytes = budget, EvictionPolicy = EvictionPolicy.Clock, ChargeOverheadOnDeclaredSize = false };
         options.AddProject("p", null);
         options.AddProject("q", null);
         configure?.Invoke(options);

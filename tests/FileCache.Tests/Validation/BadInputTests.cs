@@ -242,12 +242,12 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
-    public void Set_ZeroSize_IsAccepted()
+    public void Set_ZeroSize_IsAcceptedAndChargedTheEntryOverhead()
     {
         var key = _cache.CreateKey("mem", "a.cs");
 
         Assert.True(_cache.Set(key, "v", new FileCacheEntryOptions { Size = 0 }));
-        Assert.Equal(0, _cache.GetStatistics().Total.Bytes);
+        Assert.Equal(FileCache.Storage.DefaultFileCache.EntryOverhead, _cache.GetStatistics().Total.Bytes);
         Assert.Equal(1, _cache.GetStatistics().Total.Entries);
     }
 
