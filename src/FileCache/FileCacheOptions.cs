@@ -61,6 +61,14 @@ public sealed class FileCacheOptions
     public double MinCompressionSavings { get; set; } = 0.25;
 
     /// <summary>
+    /// The LZ4 encoder's level. Internal (a measured option, not yet public: the compression options are being nested):
+    /// the default, fast, keeps a miss cheap; a high-compression level (<c>L03_HC</c>) keeps about an eighth less of
+    /// source text and decodes as fast, but encodes several times slower on the miss that compresses
+    /// (<c>benchmarks/FileCache.Benchmarks/results/footprint.md</c>).
+    /// </summary>
+    internal K4os.Compression.LZ4.LZ4Level CompressionLevel { get; set; } = K4os.Compression.LZ4.LZ4Level.L00_FAST;
+
+    /// <summary>
     /// Whether an entry with a declared <see cref="FileCacheEntryOptions.Size"/> is also charged the measured per-entry
     /// overhead (always, for users). Internal: unit tests of eviction and expiry mechanics turn it off to reason in whole
     /// units ("a budget of 10, entries of size 1"); the tests of the rule itself keep it on.

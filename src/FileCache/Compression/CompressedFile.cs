@@ -64,8 +64,8 @@ internal sealed class CompressedFile
     /// Compresses <paramref name="file"/> when it is at least <paramref name="threshold"/> bytes long and the block
     /// saves at least <paramref name="minSavings"/> of them; otherwise returns null (keep the file as it is).
     /// </summary>
-    public static CompressedFile? TryCompress(CachedFile file, int threshold, double minSavings) =>
-        TryEncode(file.Content.Span, threshold, minSavings) is { } block ? new CompressedFile(file, block) : null;
+    public static CompressedFile? TryCompress(CachedFile file, int threshold, double minSavings, LZ4Level level = LZ4Level.L00_FAST) =>
+        TryEncode(file.Content.Span, threshold, minSavings, level) is { } block ? new CompressedFile(file, block) : null;
 
     /// <summary>The stored form of <paramref name="file"/> given its block, already encoded by <see cref="TryEncode"/>.</summary>
     public static CompressedFile FromBlock(CachedFile file, byte[] block) => new(file, block);
@@ -74,7 +74,7 @@ internal sealed class CompressedFile
     /// The LZ4 block of <paramref name="content"/> when it is at least <paramref name="threshold"/> bytes long and the
     /// block saves at least <paramref name="minSavings"/> of them; otherwise null.
     /// </summary>
-    public static byte[]? TryEncode(ReadOnlySpan<byte> content, int threshold, double minSavings)
+    public static byte[]? TryEncode(ReadOnlySpan<byte> content, int threshold, double minSavings, LZ4Level level = LZ4Level.L00_FAST)
     {
         int length = content.Length;
         if (length < threshold)
@@ -86,7 +86,7 @@ internal sealed class CompressedFile
         byte[] scratch = CompressionScratch.Rent(LZ4Codec.MaximumOutputSize(length));
         try
         {
-            int encoded = LZ4Codec.Encode(content, scratch, LZ4Level.L00_FAST);
+            int encoded = LZ4Codec.Encode(content, scratch, level);
             if (encoded <= 0 || encoded > worthIt)
             {
                 return null;

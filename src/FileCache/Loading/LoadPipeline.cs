@@ -14,12 +14,12 @@ internal sealed class LoadPipeline
 
     private readonly FileLoadHandler _run;
 
-    public LoadPipeline(IEnumerable<FileLoadStage> stages, int? compressionThreshold, double minCompressionSavings)
+    public LoadPipeline(IEnumerable<FileLoadStage> stages, int? compressionThreshold, double minCompressionSavings, K4os.Compression.LZ4.LZ4Level compressionLevel = K4os.Compression.LZ4.LZ4Level.L00_FAST)
     {
         var all = new List<FileLoadStage> { TelemetryAsync };
         if (compressionThreshold is int threshold)
         {
-            all.Add((context, next) => CompressAsync(context, next, threshold, minCompressionSavings));
+            all.Add((context, next) => CompressAsync(context, next, threshold, minCompressionSavings, compressionLevel));
         }
 
         all.AddRange(stages);
@@ -54,12 +54,12 @@ internal sealed class LoadPipeline
     }
 
     /// <summary>Compresses the result of the stages below (LZ4) when it is large enough and the block saves enough.</summary>
-    private static async ValueTask CompressAsync(FileLoadContext context, FileLoadHandler next, int threshold, double minSavings)
+    private static async ValueTask CompressAsync(FileLoadContext context, FileLoadHandler next, int threshold, double minSavings, K4os.Compression.LZ4.LZ4Level level)
     {
         await next(context).ConfigureAwait(false);
         if (context.HasResult)
         {
-            context.CompressedBlock = CompressedFile.TryEncode(context.Content.Span, threshold, minSavings);
+            context.CompressedBlock = CompressedFile.TryEncode(context.Content.Span, threshold, minSavings, level);
             context.CompressionTried = true;
         }
     }

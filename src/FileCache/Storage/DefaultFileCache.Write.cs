@@ -221,7 +221,7 @@ internal sealed partial class DefaultFileCache
         if (_compressionThreshold is int threshold && value is CachedFile file
             && (load is not null && ReferenceEquals(load.CompressionJudged, file)
                 ? (load.CompressedBlock is { } block ? Compression.CompressedFile.FromBlock(file, block) : null)
-                : Compression.CompressedFile.TryCompress(file, threshold, _minCompressionSavings)) is { } compressed)
+                : Compression.CompressedFile.TryCompress(file, threshold, _minCompressionSavings, _compressionLevel)) is { } compressed)
         {
             // A file from the load pipeline was judged by its compression stage; a value the caller sets is judged here.
             stored = compressed;

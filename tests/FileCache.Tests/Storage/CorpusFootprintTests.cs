@@ -21,12 +21,19 @@ public class CorpusFootprintTests(ITestOutputHelper output)
 
     private static readonly Lazy<Corpus> Files = new(Corpus.Find);
 
-    public static TheoryData<int> Thresholds => new() { 0, 1024, 256 };
+    public static TheoryData<int, LZ4Level> Thresholds => new()
+    {
+        { 0, LZ4Level.L00_FAST },
+        { 1024, LZ4Level.L00_FAST },
+        { 256, LZ4Level.L00_FAST },
+        { 1024, LZ4Level.L03_HC },
+        { 256, LZ4Level.L03_HC },
+    };
 
-    /// <summary>Compression off (0) and on from 1 KiB and from 256 bytes.</summary>
+    /// <summary>Compression off (0) and on from 1 KiB and from 256 bytes, with the fast and a high-compression encoder.</summary>
     [Theory]
     [MemberData(nameof(Thresholds))]
-    public async Task RetainedHeap_IsWhatTheCacheReports_OnRealSourceFiles(int threshold)
+    public async Task RetainedHeap_IsWhatTheCacheReports_OnRealSourceFiles(int threshold, LZ4Level level)
     {
         var corpus = Files.Value;
         Assert.True(corpus.Count >= 1000, $"only {corpus.Count} corpus files were found");
@@ -35,14 +42,14 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         // lends the LZ4 scratch buffers (its retention is the hardening issue's; it is in both readings here).
         // Loads complete on thread-pool threads, and the pool's per-thread buffers differ from one fill to the next,
         // so the least of three fills is the one the pool's growth did not pollute.
-        await FillAsync(corpus, threshold, keep: false);
+        await FillAsync(corpus, threshold, level, keep: false);
         long retained = long.MaxValue;
         long reported = 0;
         long entries = 0;
         for (int attempt = 0; attempt < 3; attempt++)
         {
             long before = GC.GetTotalMemory(forceFullCollection: true);
-            var cache = await FillAsync(corpus, threshold, keep: true);
+            var cache = await FillAsync(corpus, threshold, level, keep: true);
             long after = GC.GetTotalMemory(forceFullCollection: true);
             reported = cache!.GetStatistics().Total.Bytes;
             entries = cache.GetStatistics().Total.Entries;
@@ -51,12 +58,12 @@ public class CorpusFootprintTests(ITestOutputHelper output)
             retained = Math.Min(retained, after - before);
         }
 
-        long payload = corpus.StoredPayload(threshold);
+        long payload = corpus.StoredPayload(threshold, level);
         double retainedPerReported = retained / (double)reported;
         double overheadRetained = (retained - payload) / (double)entries;
         double overheadReported = (reported - payload) / (double)entries;
         output.WriteLine(
-            $"| {(threshold == 0 ? "off" : $"LZ4 from {threshold} B")} | {corpus.Count} files, {corpus.Bytes / 1e6:F2} MB | "
+            $"| {(threshold == 0 ? "off" : $"LZ4 {(level == LZ4Level.L00_FAST ? "fast" : level.ToString())} from {threshold} B")} | {corpus.Count} files, {corpus.Bytes / 1e6:F2} MB | "
             + $"{reported / (double)corpus.Bytes:F3} | {retained / (double)corpus.Bytes:F3} | {retainedPerReported:F3} | "
             + $"{overheadRetained:F0} B | {overheadReported:F0} B |");
 
@@ -64,13 +71,14 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         Assert.InRange(retainedPerReported, 0.90, 1.05);
     }
 
-    private static async Task<IFileCache?> FillAsync(Corpus corpus, int threshold, bool keep)
+    private static async Task<IFileCache?> FillAsync(Corpus corpus, int threshold, LZ4Level level, bool keep)
     {
         var options = new FileCacheOptions
         {
             MaxBytes = 1L << 40,
             AdaptToMemoryPressure = false,
             CompressionThresholdBytes = threshold == 0 ? null : threshold,
+            CompressionLevel = level,
         };
 
         // No watcher: its per-directory state is a cost of the project's tree (thousands of SDK directories here), not
@@ -110,7 +118,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         public long Bytes { get; private set; }
 
         /// <summary>The bytes of content or LZ4 block the cache keeps, by the rule it applies (at least 25 % saved).</summary>
-        public long StoredPayload(int threshold)
+        public long StoredPayload(int threshold, LZ4Level level)
         {
             long total = 0;
             foreach (byte[] content in Contents)
@@ -122,7 +130,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
                 }
 
                 byte[] block = new byte[LZ4Codec.MaximumOutputSize(content.Length)];
-                int encoded = LZ4Codec.Encode(content, block, LZ4Level.L00_FAST);
+                int encoded = LZ4Codec.Encode(content, block, level);
                 total += encoded > 0 && encoded <= (int)(content.Length * 0.75) ? encoded : content.Length;
             }
 
