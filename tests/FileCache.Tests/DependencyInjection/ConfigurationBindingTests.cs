@@ -122,6 +122,11 @@ public sealed class ConfigurationBindingTests
     [InlineData("Writing:RetryDelay", "00:00:00", "FileCacheOptions.Writing.RetryDelay ")]
     [InlineData("Invalidation:StormThreshold", "0", "FileCacheOptions.Invalidation.StormThreshold")]
     [InlineData("Projects:0:Name", "", "FileCacheOptions.Projects[0]")]
+    [InlineData("Memory:PressureThreshold", "0", "FileCacheOptions.Memory.PressureThreshold ")]
+    [InlineData("Memory:AlertThresholds:0", "-1", "FileCacheOptions.Memory.AlertThresholds ")]
+    [InlineData("Compression:ThresholdBytes", "10", "FileCacheOptions.Compression.ThresholdBytes ")]
+    [InlineData("Compression:MinSavings", "1", "FileCacheOptions.Compression.MinSavings ")]
+    [InlineData("Statistics:HotKeyCount", "0", "FileCacheOptions.Statistics.HotKeyCount ")]
     public async Task StartAsync_InvalidConfiguration_FailsAtStartUp(string key, string value, string messageStart)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -139,6 +144,7 @@ public sealed class ConfigurationBindingTests
     [InlineData("MaxByts", "100")]          // a typo names no option
     [InlineData("MaxBytes", "lots")]        // does not convert
     [InlineData("EvictionPolicy", "Random")] // no such value
+    [InlineData("CompressionThresholdBytes", "4096")] // a flat name from before Compression was nested
     public async Task StartAsync_UnbindableConfiguration_FailsAtStartUp(string key, string value)
     {
         var builder = Host.CreateApplicationBuilder();
