@@ -194,6 +194,36 @@ internal sealed partial class DefaultFileCache
         {
             WatchSourceFile(partition, source, key.Path);
         }
+        else if (!_pipeline.HasUserStages && source is PhysicalFileSource physical)
+        {
+            // No stages registered: the built-in ones (telemetry, compression, read-through) fused, in the same order,
+            // without a context, a delegate or a state machine per stage: a miss costs what it cost before the pipeline.
+            string fullPath = Path.Join(physical.Root, key.Path);
+            var activity = LoadPipeline.RecordingLoadActivity();
+            byte[] content;
+            FileVersion version;
+            try
+            {
+                (content, version) = await PhysicalFileReader.ReadAsync(fullPath, physical.Root, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (activity is not null && LoadPipeline.TagFailure(activity, ex))
+            {
+                throw; // never reached: the filter tags and declines
+            }
+
+            var block = _pipeline.TryCompress(content, out bool tried);
+            if (activity is not null)
+            {
+                LoadPipeline.TagResult(activity, LoadPipeline.SourceOrigin, content.Length);
+            }
+
+            if (AfterDiskRead is { } pauseDirect)
+            {
+                await pauseDirect(key).ConfigureAwait(false);
+            }
+
+            return WithCompressionAnswer(NewCachedFile(partition, key, fullPath, content, version), key, tried, block);
+        }
 
         var context = new FileLoadContext(key, source, cancellationToken);
         await _pipeline.RunAsync(context).ConfigureAwait(false);
@@ -204,11 +234,19 @@ internal sealed partial class DefaultFileCache
         }
 
         var file = NewCachedFile(partition, key, context.Location!, context.Content, context.Version);
-        if (context.CompressionTried && LoadOperation.Current is { } load && load.Key.Equals(key))
+        return WithCompressionAnswer(file, key, context.CompressionTried, context.CompressedBlock);
+    }
+
+    /// <summary>
+    /// Hands the compression stage's answer for <paramref name="file"/> to the insert through the running load, not on
+    /// the file (which every entry keeps): the insert stores the block instead of compressing again.
+    /// </summary>
+    private static CachedFile WithCompressionAnswer(CachedFile file, in FileKey key, bool tried, byte[]? block)
+    {
+        if (tried && LoadOperation.Current is { } load && load.Key.Equals(key))
         {
-            // The compression stage's answer goes to the insert through the load, not on the file (which every entry keeps).
             load.CompressionJudged = file;
-            load.CompressedBlock = context.CompressedBlock;
+            load.CompressedBlock = block;
         }
 
         return file;

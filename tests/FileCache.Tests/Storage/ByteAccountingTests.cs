@@ -28,7 +28,7 @@ public class ByteAccountingTests(ITestOutputHelper output)
     /// <summary>Retained heap per entry: full collections before and after inserting <see cref="Entries"/> entries.</summary>
     private static double RetainedPerEntry(Action<IFileCache, FileKey, int> insert, out double countedPerEntry, out double allocatedPerEntry)
     {
-        using var cache = FileCacheFactory.Create(new FileCacheOptions { MaxBytes = 1L << 40, AdaptToMemoryPressure = false }.AddProject("p", null));
+        using var cache = FileCacheFactory.Create(new FileCacheOptions { MaxBytes = 1L << 40, Memory = { AdaptToPressure = false } }.AddProject("p", null));
         var keys = new FileKey[Entries];
         insert(cache, cache.CreateKey("p", "warm-up"), -1);
         long countedBefore = cache.GetStatistics().Total.Bytes;

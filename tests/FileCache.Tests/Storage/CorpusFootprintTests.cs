@@ -76,9 +76,8 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         var options = new FileCacheOptions
         {
             MaxBytes = 1L << 40,
-            AdaptToMemoryPressure = false,
-            CompressionThresholdBytes = threshold == 0 ? null : threshold,
-            CompressionLevel = level,
+            Memory = { AdaptToPressure = false },
+            Compression = { ThresholdBytes = threshold == 0 ? null : threshold, Level = level },
         };
 
         // No watcher: its per-directory state is a cost of the project's tree (thousands of SDK directories here), not

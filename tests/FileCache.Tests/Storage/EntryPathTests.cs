@@ -15,7 +15,7 @@ public sealed class EntryPathTests
 
     private static DefaultFileCache Create(string root, bool ignoreCase = false, int? compressFrom = null, ValidationMode mode = ValidationMode.None)
     {
-        var options = new FileCacheOptions { MaxBytes = 1L << 30, AdaptToMemoryPressure = false, CompressionThresholdBytes = compressFrom };
+        var options = new FileCacheOptions { MaxBytes = 1L << 30, Memory = { AdaptToPressure = false }, Compression = { ThresholdBytes = compressFrom } };
         options.Invalidation.Mode = mode;
         options.AddProject("p", root, p => p.IgnoreCase = ignoreCase);
         return new DefaultFileCache(options, TimeProvider.System);
@@ -104,7 +104,7 @@ public sealed class EntryPathTests
         // A case-insensitive project cannot have a root on this (case-sensitive) file system: it is refused at
         // registration. A source of its own stands for a case-insensitive store; its location is kept as given.
         var source = new Sources.InMemoryFileSource().Write("Src/Deep/File.CS", "content");
-        var options = new FileCacheOptions { MaxBytes = 1L << 30, AdaptToMemoryPressure = false };
+        var options = new FileCacheOptions { MaxBytes = 1L << 30, Memory = { AdaptToPressure = false } };
         options.AddProject("p", null, p => { p.Source = source; p.IgnoreCase = true; });
         using var cache = new DefaultFileCache(options, TimeProvider.System);
 
@@ -128,7 +128,7 @@ public sealed class EntryPathTests
     public void Map_ManyInsertsAndRemovals_FindsEveryLiveKeyAndNoRemovedOne()
     {
         // Growth, tombstones and shrinking of the open-addressing map, against a model.
-        using var cache = FileCacheFactory.Create(new FileCacheOptions { MaxBytes = 1L << 40, AdaptToMemoryPressure = false }.AddProject("p", null));
+        using var cache = FileCacheFactory.Create(new FileCacheOptions { MaxBytes = 1L << 40, Memory = { AdaptToPressure = false } }.AddProject("p", null));
         var random = new Random(7);
         var live = new HashSet<int>();
         for (int step = 0; step < 40_000; step++)
