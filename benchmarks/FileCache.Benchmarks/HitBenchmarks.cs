@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BitFaster.Caching.Lru;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
@@ -12,11 +14,14 @@ namespace FileCache.Benchmarks;
 /// Single-threaded cache hits. Every cache holds the same <see cref="KeyCount"/> keys (48-character relative
 /// paths) with 16 KiB <c>byte[]</c> values; every benchmark invocation reads each key once, in order, and
 /// reports the cost of one read (<c>OperationsPerInvoke = KeyCount</c>). Every lookup is checked to hit.
+/// Two jobs run every row: the machine as it is, and the same machine with AVX-512 turned off and vectors capped
+/// at 256 bits (<see cref="InstructionSetsConfig"/>), which models an AVX2-only (x86-64-v3) server.
 /// In the same run, the <c>Miss_*</c> rows price a <c>ReadAsync</c> miss of a real 4 KiB file (remove the key, read
 /// it again) through the load pipeline with no stages registered and with one pass-through stage, against the
 /// physical reader alone, which is what a miss called before the pipeline existed.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(InstructionSetsConfig))]
 public class HitBenchmarks
 {
     /// <summary>Keys in the set (a power of two).</summary>
@@ -231,6 +236,27 @@ public class HitBenchmarks
     }
 
     private ValueTask<byte[]> HybridMiss() => throw new InvalidOperationException("HybridCache missed in a hit benchmark.");
+
+    /// <summary>
+    /// Two jobs in one table: <c>native</c> (whatever the machine has) and <c>AVX2-only</c> (the runtime told not to use
+    /// AVX-512 and to prefer 256-bit vectors, as on an AVX2-only EPYC). Their length is medium unless the environment
+    /// variable <c>FILECACHE_BENCH_JOB</c> says <c>short</c>; run these without <c>--job</c>, which would add a third.
+    /// </summary>
+    public sealed class InstructionSetsConfig : ManualConfig
+    {
+        public InstructionSetsConfig()
+        {
+            var length = string.Equals(Environment.GetEnvironmentVariable("FILECACHE_BENCH_JOB"), "short", StringComparison.OrdinalIgnoreCase)
+                ? Job.ShortRun
+                : Job.MediumRun;
+            // Two cores shared with other builds: the default two-minute build timeout is not always enough.
+            WithBuildTimeout(TimeSpan.FromMinutes(10));
+            AddJob(length.WithId("native"));
+            AddJob(length.WithId("AVX2-only").WithEnvironmentVariables(
+                new EnvironmentVariable("DOTNET_EnableAVX512F", "0"),
+                new EnvironmentVariable("DOTNET_PreferredVectorBitWidth", "256")));
+        }
+    }
 
     /// <summary>Misses per invocation of a <c>Miss_*</c> row.</summary>
     public const int MissesPerInvoke = 64;

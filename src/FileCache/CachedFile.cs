@@ -1,3 +1,5 @@
+using FileCache.Storage;
+
 namespace FileCache;
 
 /// <summary>A file's bytes as read from disk, with the version and metadata captured when they were read.</summary>
@@ -7,6 +9,12 @@ namespace FileCache;
 /// </remarks>
 public sealed class CachedFile
 {
+    // The key and where the bytes came from (the full path is joined from the project's root when it can be).
+    private readonly FileOrigin _origin;
+
+    // Version, read time and flags, packed.
+    private readonly FileFacts _facts;
+
     /// <summary>Initializes a new instance of the <see cref="CachedFile"/> class.</summary>
     /// <param name="key">The key the file is cached under.</param>
     /// <param name="fullPath">The absolute path the bytes were read from.</param>
@@ -16,44 +24,61 @@ public sealed class CachedFile
     public CachedFile(FileKey key, string fullPath, ReadOnlyMemory<byte> content, FileVersion version, DateTimeOffset readAt)
     {
         ArgumentNullException.ThrowIfNull(fullPath);
-        Key = key;
-        FullPath = fullPath;
+        _origin = new FileOrigin(key, fullPath);
         Content = content;
-        Version = version;
-        ReadAt = readAt;
-        WrittenJustBeforeRead = Sources.FileStat.IsRacy(version, readAt);
+        _facts = new FileFacts(version, readAt, Sources.FileStat.IsRacy(version, readAt));
+    }
+
+    /// <summary>A file the cache read or wrote, from its origin (its project's root joined to its path, or a full path of its own).</summary>
+    internal CachedFile(in FileOrigin origin, ReadOnlyMemory<byte> content, FileVersion version, DateTimeOffset readAt, bool writtenJustBeforeRead, bool writtenByCache = false)
+    {
+        _origin = origin;
+        Content = content;
+        _facts = new FileFacts(version, readAt, writtenJustBeforeRead, writtenByCache);
+    }
+
+    /// <summary>A file rebuilt from its LZ4 form: the same origin and facts, new bytes.</summary>
+    internal CachedFile(in FileOrigin origin, ReadOnlyMemory<byte> content, in FileFacts facts)
+    {
+        _origin = origin;
+        Content = content;
+        _facts = facts;
     }
 
     /// <summary>Gets the key the file is cached under.</summary>
-    public FileKey Key { get; }
+    public FileKey Key => _origin.Key;
 
     /// <summary>Gets the absolute path the bytes were read from.</summary>
-    public string FullPath { get; }
+    /// <remarks>A file the cache read from its project's root is not stored with its full path: this joins the root and <see cref="FileKey.Path"/> (a new string per call).</remarks>
+    public string FullPath => _origin.FullPath;
+
+    /// <summary>The key and where the bytes came from (shared with the LZ4 form of the file).</summary>
+    internal FileOrigin Origin => _origin;
+
+    /// <summary>Heap bytes this file holds for its path besides the key's path string (a full path of its own).</summary>
+    internal long OwnPathBytes => _origin.OwnBytes;
 
     /// <summary>Gets the file's bytes.</summary>
     public ReadOnlyMemory<byte> Content { get; }
 
     /// <summary>Gets the file's version (length and last-write time) when its bytes were read.</summary>
-    public FileVersion Version { get; }
+    public FileVersion Version => _facts.Version;
 
     /// <summary>Gets when the bytes were read, from the cache's <see cref="TimeProvider"/>.</summary>
-    public DateTimeOffset ReadAt { get; }
+    public DateTimeOffset ReadAt => _facts.ReadAt;
+
+    /// <summary>The packed version, read time and flags (shared with the LZ4 form of the file).</summary>
+    internal FileFacts Facts => _facts;
 
     /// <summary>
     /// Gets whether the file was last written so close to when it was read that a further write within the file
     /// system's timestamp resolution could leave its length and last-write time unchanged (then a check against the
     /// disk must reread it). Judged by the wall clock the file system stamps with, not <see cref="ReadAt"/>'s provider.
     /// </summary>
-    internal bool WrittenJustBeforeRead { get; init; }
-
-    /// <summary>Set when the load pipeline's compression stage already judged these bytes (then <see cref="CompressedBlock"/> is its answer).</summary>
-    internal bool CompressionTried { get; init; }
-
-    /// <summary>The LZ4 block the load pipeline made of these bytes, when worth keeping; the insert stores it instead of compressing again.</summary>
-    internal byte[]? CompressedBlock { get; init; }
+    internal bool WrittenJustBeforeRead => _facts.Racy;
 
     /// <summary>Gets whether the bytes came from <see cref="IFileCache.WriteAsync"/> (the cache's own write) rather than a read of the disk.</summary>
-    internal bool WrittenByCache { get; init; }
+    internal bool WrittenByCache => _facts.Written;
 
     /// <summary>Gets the number of bytes in <see cref="Content"/>.</summary>
     public int Length => Content.Length;

@@ -25,6 +25,17 @@ public readonly struct FileKey : IEquatable<FileKey>
         _hash = ComputeHash(projectHash, path, variant, ignoreCase);
     }
 
+    /// <summary>A key whose hash is already known (an entry's, rebuilt from its partition and path).</summary>
+    internal FileKey(string project, int projectHash, string path, string? variant, bool ignoreCase, int hash)
+    {
+        Project = project;
+        ProjectHash = projectHash;
+        Path = path;
+        Variant = variant;
+        IgnoreCase = ignoreCase;
+        _hash = hash;
+    }
+
     /// <summary>Gets the project (partition) the key belongs to.</summary>
     public string Project { get; }
 

@@ -8,34 +8,31 @@ namespace FileCache.Compression;
 /// </summary>
 internal sealed class CompressedFile
 {
-    private readonly FileKey _key;
-    private readonly FileVersion _version;
-    private readonly DateTimeOffset _readAt;
-    private readonly bool _racy;
-    private readonly bool _written;
+    private readonly Storage.FileOrigin _origin;
+    private readonly Storage.FileFacts _facts;
 
     private CompressedFile(CachedFile file, byte[] block)
     {
-        _key = file.Key;
-        FullPath = file.FullPath;
-        _version = file.Version;
-        _readAt = file.ReadAt;
-        _racy = file.WrittenJustBeforeRead;
-        _written = file.WrittenByCache;
+        _origin = file.Origin;
+        _facts = file.Facts;
         Block = block;
         Length = file.Length;
     }
 
-    public string FullPath { get; }
+    /// <summary>Gets the absolute path the bytes were read from (joined on demand, as <see cref="CachedFile.FullPath"/>).</summary>
+    public string FullPath => _origin.FullPath;
+
+    /// <summary>Heap bytes this block holds for its path besides the key's path string (a full path of its own).</summary>
+    public long OwnPathBytes => _origin.OwnBytes;
 
     /// <summary>Gets the version of the file when its bytes were read.</summary>
-    public FileVersion Version => _version;
+    public FileVersion Version => _facts.Version;
 
     /// <summary>Gets when the bytes were read.</summary>
-    public DateTimeOffset ReadAt => _readAt;
+    public DateTimeOffset ReadAt => _facts.ReadAt;
 
     /// <summary>Gets whether the bytes came from <see cref="IFileCache.WriteAsync"/> rather than a read of the disk.</summary>
-    public bool WrittenByCache => _written;
+    public bool WrittenByCache => _facts.Written;
 
     /// <summary>
     /// The disk metadata of an entry's value when it holds a file's bytes, plain or compressed (for coherence
@@ -49,7 +46,7 @@ internal sealed class CompressedFile
                 (fullPath, version, writtenJustBeforeRead) = (file.FullPath, file.Version, file.WrittenJustBeforeRead);
                 return true;
             case CompressedFile compressed:
-                (fullPath, version, writtenJustBeforeRead) = (compressed.FullPath, compressed._version, compressed._racy);
+                (fullPath, version, writtenJustBeforeRead) = (compressed.FullPath, compressed._facts.Version, compressed._facts.Racy);
                 return true;
             default:
                 (fullPath, version, writtenJustBeforeRead) = (string.Empty, default, false);
@@ -67,8 +64,8 @@ internal sealed class CompressedFile
     /// Compresses <paramref name="file"/> when it is at least <paramref name="threshold"/> bytes long and the block
     /// saves at least <paramref name="minSavings"/> of them; otherwise returns null (keep the file as it is).
     /// </summary>
-    public static CompressedFile? TryCompress(CachedFile file, int threshold, double minSavings) =>
-        TryEncode(file.Content.Span, threshold, minSavings) is { } block ? new CompressedFile(file, block) : null;
+    public static CompressedFile? TryCompress(CachedFile file, int threshold, double minSavings, LZ4Level level = LZ4Level.L00_FAST) =>
+        TryEncode(file.Content.Span, threshold, minSavings, level) is { } block ? new CompressedFile(file, block) : null;
 
     /// <summary>The stored form of <paramref name="file"/> given its block, already encoded by <see cref="TryEncode"/>.</summary>
     public static CompressedFile FromBlock(CachedFile file, byte[] block) => new(file, block);
@@ -77,7 +74,7 @@ internal sealed class CompressedFile
     /// The LZ4 block of <paramref name="content"/> when it is at least <paramref name="threshold"/> bytes long and the
     /// block saves at least <paramref name="minSavings"/> of them; otherwise null.
     /// </summary>
-    public static byte[]? TryEncode(ReadOnlySpan<byte> content, int threshold, double minSavings)
+    public static byte[]? TryEncode(ReadOnlySpan<byte> content, int threshold, double minSavings, LZ4Level level = LZ4Level.L00_FAST)
     {
         int length = content.Length;
         if (length < threshold)
@@ -89,7 +86,7 @@ internal sealed class CompressedFile
         byte[] scratch = CompressionScratch.Rent(LZ4Codec.MaximumOutputSize(length));
         try
         {
-            int encoded = LZ4Codec.Encode(content, scratch, LZ4Level.L00_FAST);
+            int encoded = LZ4Codec.Encode(content, scratch, level);
             if (encoded <= 0 || encoded > worthIt)
             {
                 return null;
@@ -118,6 +115,6 @@ internal sealed class CompressedFile
     {
         byte[] content = GC.AllocateUninitializedArray<byte>(Length);
         DecodeTo(content);
-        return new CachedFile(_key, FullPath, content, _version, _readAt) { WrittenJustBeforeRead = _racy, WrittenByCache = _written };
+        return new CachedFile(_origin, content, _facts);
     }
 }

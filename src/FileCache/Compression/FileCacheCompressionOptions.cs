@@ -16,4 +16,11 @@ public sealed class FileCacheCompressionOptions
     /// <summary>Gets or sets the fraction of a file's bytes compression must save for the compressed form to be kept.</summary>
     /// <value>Defaults to 0.25 (keep the LZ4 block if it is at most 75 % of the file). Must be greater than 0 and less than 1.</value>
     public double MinSavings { get; set; } = 0.25;
+
+    /// <summary>
+    /// The LZ4 encoder's level. Internal (measured, not yet public): the default, fast, keeps a miss cheap; a
+    /// high-compression level (<c>L03_HC</c>) keeps about an eighth less of source text and decodes as fast, but
+    /// encodes several times slower on the miss that compresses (<c>benchmarks/FileCache.Benchmarks/results/footprint.md</c>).
+    /// </summary>
+    internal K4os.Compression.LZ4.LZ4Level Level { get; set; } = K4os.Compression.LZ4.LZ4Level.L00_FAST;
 }

@@ -16,16 +16,18 @@ internal sealed class LoadPipeline
     private readonly FileLoadHandler _run;
     private readonly int? _compressionThreshold;
     private readonly double _minCompressionSavings;
+    private readonly K4os.Compression.LZ4.LZ4Level _compressionLevel;
 
-    public LoadPipeline(IEnumerable<FileLoadStage> stages, int? compressionThreshold, double minCompressionSavings)
+    public LoadPipeline(IEnumerable<FileLoadStage> stages, int? compressionThreshold, double minCompressionSavings, K4os.Compression.LZ4.LZ4Level compressionLevel = K4os.Compression.LZ4.LZ4Level.L00_FAST)
     {
         _compressionThreshold = compressionThreshold;
         _minCompressionSavings = minCompressionSavings;
+        _compressionLevel = compressionLevel;
         var all = new List<FileLoadStage> { TelemetryAsync };
         if (compressionThreshold is int threshold)
         {
             // Built once: no closure or delegate is allocated per load (every stage's `next` is fixed here too).
-            all.Add((context, next) => CompressAsync(context, next, threshold, minCompressionSavings));
+            all.Add((context, next) => CompressAsync(context, next, threshold, minCompressionSavings, compressionLevel));
         }
 
         int builtIn = all.Count;
@@ -63,7 +65,7 @@ internal sealed class LoadPipeline
         }
 
         tried = true;
-        return CompressedFile.TryEncode(content, threshold, _minCompressionSavings);
+        return CompressedFile.TryEncode(content, threshold, _minCompressionSavings, _compressionLevel);
     }
 
     /// <summary>The telemetry stage's test: the load activity, when somebody records it; otherwise <see langword="null"/> and nothing is done.</summary>
@@ -138,12 +140,12 @@ internal sealed class LoadPipeline
     }
 
     /// <summary>Compresses the result of the stages below (LZ4) when it is large enough and the block saves enough.</summary>
-    private static async ValueTask CompressAsync(FileLoadContext context, FileLoadHandler next, int threshold, double minSavings)
+    private static async ValueTask CompressAsync(FileLoadContext context, FileLoadHandler next, int threshold, double minSavings, K4os.Compression.LZ4.LZ4Level level)
     {
         await next(context).ConfigureAwait(false);
         if (context.HasResult)
         {
-            context.CompressedBlock = CompressedFile.TryEncode(context.Content.Span, threshold, minSavings);
+            context.CompressedBlock = CompressedFile.TryEncode(context.Content.Span, threshold, minSavings, level);
             context.CompressionTried = true;
         }
     }

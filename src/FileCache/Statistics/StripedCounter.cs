@@ -8,10 +8,12 @@ namespace FileCache.Statistics;
 /// lines; the cells are summed only when read. Increments are exact (Interlocked), reads are a sum of
 /// cells and so a moment's snapshot, not a linearizable value.
 /// </summary>
-internal sealed class StripedCounter
+internal readonly struct StripedCounter
 {
     private static readonly int CellCount = (int)Math.Min(64, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
-    private readonly PaddedLong[] _cells = new PaddedLong[CellCount];
+    private readonly PaddedLong[] _cells;
+
+    public StripedCounter() => _cells = new PaddedLong[CellCount];
 
     /// <summary>Adds one; returns the new value of the cell incremented (not the sum), which samplers use as a cheap "every Nth" tick.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

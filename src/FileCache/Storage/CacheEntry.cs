@@ -4,64 +4,73 @@ namespace FileCache.Storage;
 /// One cached value. Immutable but for the access mark, the last-access time (sliding expiration) and the
 /// list links; a new value for a key is a new entry, so readers never see a half-updated entry.
 /// </summary>
+/// <remarks>
+/// The entry is also the node of its partition's <see cref="EntryMap"/>. It keeps its key's path once (the
+/// project, its hash and case rule are the partition's), and what only some entries need lives in side objects
+/// that only those pay for: <see cref="Expiry"/> (entries that can expire), <see cref="Coherence"/> (tags,
+/// dependencies, checks against the disk, staleness) and <see cref="Refresher"/> (loader entries).
+/// </remarks>
 internal sealed class CacheEntry
 {
-    /// <summary>Creates a list sentinel.</summary>
+    /// <summary>Creates a list sentinel (of the eviction lists or an expiry bucket) or the map's tombstone.</summary>
     public CacheEntry()
     {
         Partition = null!;
+        Path = null!;
         Prev = Next = PartPrev = PartNext = this;
-        AbsoluteExpiresAt = long.MaxValue;
+        Side = new EntrySide { Expiry = new EntryExpiry(long.MaxValue, 0, 0) };
     }
 
     public CacheEntry(in FileKey key, Partition partition, object? value, long size, long absoluteExpiresAt, long slidingTicks, long now)
     {
-        Key = key;
+        Path = key.Path;
+        Variant = key.Variant;
+        Hash = key.GetHashCode();
         Partition = partition;
         Value = value;
-        Size = size;
-        AbsoluteExpiresAt = absoluteExpiresAt;
-        SlidingTicks = slidingTicks;
-        HasExpiry = absoluteExpiresAt != long.MaxValue || slidingTicks != 0;
-        CanExpire = HasExpiry;
-        LastAccess = now;
+        if (absoluteExpiresAt != long.MaxValue || slidingTicks != 0)
+        {
+            Side = new EntrySide { Expiry = new EntryExpiry(absoluteExpiresAt, slidingTicks, now) };
+            CanExpire = true;
+        }
+
+        if (size is >= 0 and < int.MaxValue)
+        {
+            _size = (int)size;
+        }
+        else
+        {
+            // A declared size past 2 GiB (or a negative one, which validation refuses) lives on the side.
+            _size = int.MaxValue;
+            (Side ??= new EntrySide()).Size = size;
+        }
     }
 
-    public readonly FileKey Key;
+    /// <summary>The key's normalized path (the only copy of the path an entry holds).</summary>
+    public readonly string Path;
+
+    /// <summary>The key's variant, null for a file's own bytes.</summary>
+    public readonly string? Variant;
+
     public readonly Partition Partition;
     public readonly object? Value;
 
+    private readonly int _size;
+
     /// <summary>The bytes counted against the budget.</summary>
-    public readonly long Size;
+    public long Size => _size != int.MaxValue ? _size : Side!.Size;
 
-    /// <summary>Timestamp (TimeProvider units) at which the entry expires; <see cref="long.MaxValue"/> for never.</summary>
-    public readonly long AbsoluteExpiresAt;
+    /// <summary>The key's hash (<see cref="FileKey.GetHashCode"/>), for the map.</summary>
+    public readonly int Hash;
 
-    /// <summary>Sliding window in timestamp units; 0 for none.</summary>
-    public readonly long SlidingTicks;
-
-    /// <summary>True when the entry has an absolute or sliding expiration.</summary>
-    public readonly bool HasExpiry;
+    /// <summary>The key's process-independent hash, for the TinyLFU sketch; set at insert under the store lock.</summary>
+    public int SketchHash;
 
     /// <summary>
     /// True when a hit must take the slow path: the entry can expire, is checked against the disk on read, or was
     /// soft-invalidated (set once, before or after publication, never cleared).
     /// </summary>
     public bool CanExpire;
-
-    /// <summary>Invalidation state (tags, dependencies, validation, staleness); null for plain entries.</summary>
-    public Invalidation.EntryCoherence? Coherence;
-
-    /// <summary>Reloads the entry after a soft invalidation (set for loader entries; files are reread by the cache).</summary>
-    public Invalidation.EntryRefresher? Refresher;
-
-    // The path index (Invalidation/PathIndex): the node of the entry's path and the links of its list; store lock.
-    public Invalidation.PathNode? IndexNode;
-    public CacheEntry? IndexPrev;
-    public CacheEntry? IndexNext;
-
-    /// <summary>Last read, in timestamp units; written by hits only when <see cref="SlidingTicks"/> is set.</summary>
-    public long LastAccess;
 
     /// <summary>The most hits <see cref="Hits"/> counts before it saturates.</summary>
     public const byte MaxHits = 15;
@@ -78,8 +87,55 @@ internal sealed class CacheEntry
     /// <summary>The TinyLFU segment (window, probation, protected); guarded by the store lock.</summary>
     public byte Segment;
 
-    /// <summary>The key's process-independent hash, for the TinyLFU sketch; set at insert under the store lock.</summary>
-    public int SketchHash;
+    /// <summary>True while the entry is in the store's lists and counted; guarded by the store lock.</summary>
+    public bool Linked;
+
+    /// <summary>What only some entries carry (expiry, coherence, refresher); null for a plain entry. Set before publication.</summary>
+    public EntrySide? Side;
+
+    /// <summary>Expiration state; null for entries that never expire.</summary>
+    public EntryExpiry? Expiry => Side?.Expiry;
+
+    /// <summary>Invalidation state (tags, dependencies, validation, staleness); null for plain entries. Set before publication.</summary>
+    public Invalidation.EntryCoherence? Coherence
+    {
+        get => Side?.Coherence;
+        set
+        {
+            if (Side is { } side)
+            {
+                side.Coherence = value;
+            }
+            else if (value is not null)
+            {
+                // Published whole: a reader that sees the side object sees its field set.
+                Volatile.Write(ref Side, new EntrySide { Coherence = value });
+            }
+        }
+    }
+
+    /// <summary>Reloads the entry after a soft invalidation (set for loader entries; files are reread by the cache). Set before publication.</summary>
+    public Invalidation.EntryRefresher? Refresher
+    {
+        get => Side?.Refresher;
+        set
+        {
+            if (Side is { } side)
+            {
+                side.Refresher = value;
+            }
+            else if (value is not null)
+            {
+                // Published whole: a reader that sees the side object sees its field set.
+                Volatile.Write(ref Side, new EntrySide { Refresher = value });
+            }
+        }
+    }
+
+    // The path index (Invalidation/PathIndex): the node of the entry's directory and the links of its list; store lock.
+    public Invalidation.PathNode? IndexNode;
+    public CacheEntry? IndexPrev;
+    public CacheEntry? IndexNext;
 
     // Links of the global and the partition's eviction lists; guarded by the store lock.
     public CacheEntry Prev = null!;
@@ -87,15 +143,71 @@ internal sealed class CacheEntry
     public CacheEntry PartPrev = null!;
     public CacheEntry PartNext = null!;
 
-    /// <summary>True while the entry is in the store's lists and counted; guarded by the store lock.</summary>
-    public bool Linked;
+    /// <summary>The entry's key, rebuilt from its path and its partition (not stored: the partition holds the rest).</summary>
+    public FileKey Key => new(Partition.Name, Partition.NameHash, Path, Variant, Partition.IgnoreCase, Hash);
+
+    /// <summary>True when the entry has an absolute or sliding expiration.</summary>
+    public bool HasExpiry => Expiry is not null;
+
+    /// <summary>Timestamp (TimeProvider units) at which the entry expires; <see cref="long.MaxValue"/> for never.</summary>
+    public long AbsoluteExpiresAt => Expiry?.AbsoluteExpiresAt ?? long.MaxValue;
+
+    /// <summary>Sliding window in timestamp units; 0 for none.</summary>
+    public long SlidingTicks => Expiry?.SlidingTicks ?? 0;
 
     // Links of the expiry bucket the entry is filed in (null when not filed), and that bucket; store lock.
-    public CacheEntry? ExpPrev;
-    public CacheEntry? ExpNext;
-    public long ExpBucket;
+    public CacheEntry? ExpPrev
+    {
+        get => Expiry?.Prev;
+        set => Expiry!.Prev = value;
+    }
+
+    public CacheEntry? ExpNext
+    {
+        get => Expiry?.Next;
+        set => Expiry!.Next = value;
+    }
+
+    public long ExpBucket
+    {
+        get => Expiry!.Bucket;
+        set => Expiry!.Bucket = value;
+    }
 
     /// <summary>The timestamp at which the entry expires unless a hit renews it first.</summary>
+    public long ExpiresAt() => Expiry?.ExpiresAt() ?? long.MaxValue;
+
+    public bool IsExpired(long now) => Expiry is { } expiry && expiry.IsExpired(now);
+}
+
+/// <summary>The state only some entries carry, kept out of <see cref="CacheEntry"/> so that plain entries do not pay for it.</summary>
+internal sealed class EntrySide
+{
+    public EntryExpiry? Expiry;
+    public Invalidation.EntryCoherence? Coherence;
+    public Invalidation.EntryRefresher? Refresher;
+
+    /// <summary>The entry's size when it does not fit the entry's 32-bit field.</summary>
+    public long Size;
+}
+
+/// <summary>The expiration state of an entry that can expire (the others do not carry it).</summary>
+internal sealed class EntryExpiry(long absoluteExpiresAt, long slidingTicks, long now)
+{
+    /// <summary>Timestamp (TimeProvider units) at which the entry expires; <see cref="long.MaxValue"/> for never.</summary>
+    public readonly long AbsoluteExpiresAt = absoluteExpiresAt;
+
+    /// <summary>Sliding window in timestamp units; 0 for none.</summary>
+    public readonly long SlidingTicks = slidingTicks;
+
+    /// <summary>Last read, in timestamp units; written by hits only when <see cref="SlidingTicks"/> is set.</summary>
+    public long LastAccess = now;
+
+    // Links of the expiry bucket the entry is filed in (null when not filed), and that bucket; store lock.
+    public CacheEntry? Prev;
+    public CacheEntry? Next;
+    public long Bucket;
+
     public long ExpiresAt() =>
         SlidingTicks == 0 ? AbsoluteExpiresAt : Math.Min(AbsoluteExpiresAt, Volatile.Read(ref LastAccess) + SlidingTicks);
 

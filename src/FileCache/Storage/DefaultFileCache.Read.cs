@@ -94,7 +94,7 @@ internal sealed partial class DefaultFileCache
                         entry.Hits++;
                     }
 
-                    long hits = partition.Counters.Hits.Increment();
+                    long hits = partition.Hits.Increment();
                     if (HitSampling.Scramble(hits) < _hitSampleThreshold)
                     {
                         SampleHit(partition, entry, hits);
@@ -153,7 +153,7 @@ internal sealed partial class DefaultFileCache
 
         if (entry.SlidingTicks != 0)
         {
-            Volatile.Write(ref entry.LastAccess, now);
+            Volatile.Write(ref entry.Expiry!.LastAccess, now);
         }
 
         return true;
@@ -222,7 +222,7 @@ internal sealed partial class DefaultFileCache
                 await pauseDirect(key).ConfigureAwait(false);
             }
 
-            return NewCachedFile(key, fullPath, content, version, tried, block);
+            return WithCompressionAnswer(NewCachedFile(partition, key, fullPath, content, version), key, tried, block);
         }
 
         var context = new FileLoadContext(key, source, cancellationToken);
@@ -233,14 +233,33 @@ internal sealed partial class DefaultFileCache
             await pause(key).ConfigureAwait(false);
         }
 
-        return NewCachedFile(key, context.Location!, context.Content, context.Version, context.CompressionTried, context.CompressedBlock);
+        var file = NewCachedFile(partition, key, context.Location!, context.Content, context.Version);
+        return WithCompressionAnswer(file, key, context.CompressionTried, context.CompressedBlock);
+    }
+
+    /// <summary>
+    /// Hands the compression stage's answer for <paramref name="file"/> to the insert through the running load, not on
+    /// the file (which every entry keeps): the insert stores the block instead of compressing again.
+    /// </summary>
+    private static CachedFile WithCompressionAnswer(CachedFile file, in FileKey key, bool tried, byte[]? block)
+    {
+        if (tried && LoadOperation.Current is { } load && load.Key.Equals(key))
+        {
+            load.CompressionJudged = file;
+            load.CompressedBlock = block;
+        }
+
+        return file;
     }
 
     /// <summary>Tests only: awaited after a miss has read its file and before the load completes (a slow read).</summary>
     internal Func<FileKey, ValueTask>? AfterDiskRead { get; set; }
 
-    /// <summary>The cached form of bytes just read: the version (with its hash if enabled and not given) and when.</summary>
-    private CachedFile NewCachedFile(in FileKey key, string fullPath, ReadOnlyMemory<byte> content, FileVersion version, bool compressionTried = false, byte[]? compressedBlock = null)
+    /// <summary>
+    /// The cached form of bytes just read: the version (with its hash if enabled and not given) and when. A file read
+    /// from the project's root keeps the root (shared) instead of its full path, which is joined again when asked for.
+    /// </summary>
+    private CachedFile NewCachedFile(Partition partition, in FileKey key, string fullPath, ReadOnlyMemory<byte> content, FileVersion version)
     {
         if (_inv.ComputeContentHash && version.ContentHash is null)
         {
@@ -252,11 +271,17 @@ internal sealed partial class DefaultFileCache
 #pragma warning disable RS0030 // The wall clock on purpose: the file system stamps last-write times with it (see Internal/readme.md).
         var wallNow = DateTimeOffset.UtcNow;
 #pragma warning restore RS0030
-        return new CachedFile(key, fullPath, content, version, _time.GetUtcNow())
-        {
-            WrittenJustBeforeRead = FileStat.IsRacy(version, wallNow),
-            CompressionTried = compressionTried,
-            CompressedBlock = compressedBlock,
-        };
+        return new CachedFile(OriginOf(partition, key, fullPath), content, version, _time.GetUtcNow(), FileStat.IsRacy(version, wallNow));
     }
+
+    /// <summary>A file's origin: its project's root, when <paramref name="fullPath"/> is that root joined to the key's path; else the full path itself.</summary>
+    internal static FileOrigin OriginOf(Partition partition, in FileKey key, string fullPath) =>
+        partition.Root is { } root && IsJoinedFrom(fullPath, root, key.Path) ? new FileOrigin(partition.Identity, key) : new FileOrigin(key, fullPath);
+
+    /// <summary>Whether <paramref name="fullPath"/> is exactly what <see cref="FileOrigin.Join"/> makes of the root and path.</summary>
+    internal static bool IsJoinedFrom(string fullPath, string root, string path) =>
+        fullPath.Length == root.Length + 1 + path.Length
+        && fullPath[root.Length] == Path.DirectorySeparatorChar
+        && fullPath.StartsWith(root, StringComparison.Ordinal)
+        && fullPath.EndsWith(path, StringComparison.Ordinal);
 }

@@ -43,9 +43,9 @@ internal sealed partial class DefaultFileCache
             foreach (var partition in _partitions.All)
             {
                 long mapBytes = 0;
-                foreach (var pair in partition.Map)
+                foreach (var entry in partition.Map.Entries())
                 {
-                    mapBytes += pair.Value.Size;
+                    mapBytes += entry.Size;
                 }
 
                 long listCount = 0;

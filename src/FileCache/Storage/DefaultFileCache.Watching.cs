@@ -132,7 +132,7 @@ internal sealed partial class DefaultFileCache
             // on the watcher's own thread, which must not wait for the thread pool.
             var read = PhysicalFileReader.ReadAsync(fullPath, partition.Root, CancellationToken.None, synchronous: true);
             var (content, version) = read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
-            fresh = NewCachedFile(key, fullPath, content, version);
+            fresh = NewCachedFile(partition, entry.Key, fullPath, content, version);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -8,17 +8,27 @@ namespace FileCache.Storage;
 internal sealed partial class DefaultFileCache
 {
     /// <summary>
-    /// Bytes counted for every entry besides its payload: the entry object, its dictionary node and its share of the
-    /// dictionary's bucket array. Measured (retained heap per entry after full collections, 64-bit):
-    /// ByteAccountingTests.EntryOverhead_IsTheMeasuredRetainedBytesPerEntry checks it stays within 15 %.
+    /// Bytes counted for every entry besides its payload and its path string: the entry object (which is also its
+    /// map node) and its share of the map's slot array (2 to 4 slots of 8 bytes). Measured (retained heap per entry
+    /// after full collections, 64-bit): ByteAccountingTests checks it stays within 5 %.
     /// </summary>
-    internal const long EntryOverhead = 336;
+    internal const long EntryOverhead = 160;
 
     /// <summary>
-    /// Bytes counted besides its content and path for a <see cref="CachedFile"/> value: the CachedFile object and
-    /// its content array's header. Measured like <see cref="EntryOverhead"/>.
+    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> (or LZ4
+    /// <c>CompressedFile</c>) object and its content array's header. Its full path is not stored (it is joined from
+    /// the project's root and the key's path when asked for). Measured like <see cref="EntryOverhead"/>.
     /// </summary>
-    internal const long CachedFileOverhead = 112;
+    internal const long CachedFileOverhead = 136;
+
+    /// <summary>Heap bytes of a string: 8-byte header, method table, length, the characters and a terminator, 8-aligned.</summary>
+    internal static long StringBytes(string text) => (22 + (2L * text.Length) + 7) & ~7L;
+
+    /// <summary>Bytes counted besides its location string for a negative entry's <c>MissingFile</c> (header, method table, the reference).</summary>
+    internal const long MissingFileOverhead = 24;
+
+    /// <summary>Heap bytes of a byte array's header (header, method table, length and padding).</summary>
+    internal const long ArrayHeaderBytes = 24;
 
     private Invalidation.EntryRefresher? _lastRefresher;
 
@@ -209,19 +219,19 @@ internal sealed partial class DefaultFileCache
     {
         object? stored = value;
         if (_compressionThreshold is int threshold && value is CachedFile file
-            && (file.CompressionTried
-                ? (file.CompressedBlock is { } block ? Compression.CompressedFile.FromBlock(file, block) : null)
-                : Compression.CompressedFile.TryCompress(file, threshold, _minCompressionSavings)) is { } compressed)
+            && (load is not null && ReferenceEquals(load.CompressionJudged, file)
+                ? (load.CompressedBlock is { } block ? Compression.CompressedFile.FromBlock(file, block) : null)
+                : Compression.CompressedFile.TryCompress(file, threshold, _minCompressionSavings, _compressionLevel)) is { } compressed)
         {
             // A file from the load pipeline was judged by its compression stage; a value the caller sets is judged here.
             stored = compressed;
             _observer.Compressed(file.Length, compressed.Block.Length);
         }
 
-        // A declared size is the value's; the entry's own structures come on top, as for values the cache sizes itself,
-        // so that no declared size (0 included) lets entries hold more heap than the budget says.
+        // A declared size is the value's; the entry's own structures (and its path) come on top, as for values the cache
+        // sizes itself, so that no declared size (0 included) lets entries hold more heap than the budget says.
         long payload = options?.Size ?? SizeOf(stored);
-        long overhead = options?.Size is null ? EntryOverhead : _declaredSizeOverhead;
+        long overhead = options?.Size is null ? EntryOverhead + StringBytes(key.Path) : _declaredSizeOverhead;
         long size = payload > long.MaxValue - overhead ? long.MaxValue : payload + overhead;
         long now = _time.GetTimestamp();
         long absolute = options?.AbsoluteExpirationRelativeToNow is { } relative ? ToTimestampTicks(relative) : _defaultAbsoluteTicks ?? 0;
@@ -305,13 +315,15 @@ internal sealed partial class DefaultFileCache
 
     private static long SizeOf<T>(T value) => value switch
     {
-        CachedFile file => file.Length + (2L * file.FullPath.Length) + CachedFileOverhead,
-        Sources.MissingFile missing => 2L * missing.Location.Length,
-        Compression.CompressedFile compressed => compressed.Block.Length + (2L * compressed.FullPath.Length) + CachedFileOverhead,
-        byte[] bytes => bytes.Length,
-        string text => 2L * text.Length,
-        ReadOnlyMemory<byte> memory => memory.Length,
-        Memory<byte> memory => memory.Length,
+        CachedFile file => file.Length + file.OwnPathBytes + CachedFileOverhead,
+        Sources.MissingFile missing => StringBytes(missing.Location) + MissingFileOverhead,
+        Compression.CompressedFile compressed => compressed.Block.Length + compressed.OwnPathBytes + CachedFileOverhead,
+        byte[] bytes => bytes.Length + ArrayHeaderBytes,
+        string text => StringBytes(text),
+
+        // Boxed (header, method table, the 16-byte struct) beside the memory's bytes.
+        ReadOnlyMemory<byte> memory => memory.Length + ArrayHeaderBytes + 32,
+        Memory<byte> memory => memory.Length + ArrayHeaderBytes + 32,
         _ => 0,
     };
 }

@@ -24,6 +24,7 @@ internal sealed partial class DefaultFileCache : IFileCache
     private readonly int _maxExpirationsPerScan;
     private readonly int? _compressionThreshold;
     private readonly double _minCompressionSavings;
+    private readonly K4os.Compression.LZ4.LZ4Level _compressionLevel;
     private readonly long _declaredSizeOverhead;
     private readonly Eviction.IMemoryInfoSource _memory;
     private readonly Eviction.MemoryPressureMonitor _pressure;
@@ -65,6 +66,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _maxExpirationsPerScan = options.MaxExpirationsPerScan;
         _compressionThreshold = options.Compression.ThresholdBytes;
         _minCompressionSavings = options.Compression.MinSavings;
+        _compressionLevel = options.Compression.Level;
         _declaredSizeOverhead = options.ChargeOverheadOnDeclaredSize ? EntryOverhead : 0;
         _sweep = SweepExpired;
         _sweeper = new Eviction.MaintenanceTimer(timeProvider, options.ExpirationScanInterval, _sweep);
@@ -75,7 +77,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _defaultAbsoluteTicks = options.DefaultAbsoluteExpiration is { } absolute ? ToTimestampTicks(absolute) : null;
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
         _diskLoader = LoadFromSourceAsync;
-        _pipeline = new Loading.LoadPipeline(options.LoadStages, options.Compression.ThresholdBytes, options.Compression.MinSavings);
+        _pipeline = new Loading.LoadPipeline(options.LoadStages, options.Compression.ThresholdBytes, options.Compression.MinSavings, options.Compression.Level);
         // Instruments registered on a meter live as long as the meter; reaching the partitions through a weak
         // reference keeps an undisposed cache collectable (a test checks it).
         var self = new WeakReference<DefaultFileCache>(this);

@@ -121,7 +121,7 @@ internal sealed class EntryStore
         if (_policy is not null)
         {
             // W-TinyLFU: the newcomer enters the window first, then competes for room (it may be the one that goes).
-            partition.Map[entry.Key] = entry;
+            partition.Map.SetLocked(entry);
             ClockList.LinkPartitionOnly(partition.ListHead, entry);
             Account(entry);
             _expiry.Add(entry);
@@ -132,7 +132,7 @@ internal sealed class EntryStore
 
         EvictLocked(null, _effectiveBudget - entry.Size, now, sink);
 
-        partition.Map[entry.Key] = entry;
+        partition.Map.SetLocked(entry);
         ClockList.Link(_head, partition.ListHead, entry);
         Account(entry);
         _expiry.Add(entry);
@@ -153,7 +153,7 @@ internal sealed class EntryStore
     /// <summary>Removes the entry under <paramref name="key"/>. Caller holds <see cref="Lock"/>.</summary>
     public bool RemoveLocked(Partition partition, in FileKey key, RemovalReason reason, RemovalSink sink)
     {
-        if (!partition.Map.TryRemove(key, out var entry))
+        if (!partition.Map.TryRemoveLocked(key, out var entry))
         {
             return false;
         }
@@ -165,7 +165,7 @@ internal sealed class EntryStore
     /// <summary>Removes <paramref name="entry"/> if it is still the one cached under its key. Caller holds <see cref="Lock"/>.</summary>
     public bool RemoveEntryLocked(CacheEntry entry, RemovalReason reason, RemovalSink sink)
     {
-        if (!entry.Partition.Map.TryRemove(new KeyValuePair<FileKey, CacheEntry>(entry.Key, entry)))
+        if (!entry.Partition.Map.RemoveLocked(entry))
         {
             return false;
         }

@@ -59,6 +59,18 @@ internal abstract class LoadOperation
     /// </summary>
     protected static AsyncLocal<LoadOperation?> Running { get; } = new();
 
+    /// <summary>The load whose loader runs on this flow (the top of the chain), or null outside a loader.</summary>
+    public static LoadOperation? Current => Running.Value;
+
+    /// <summary>
+    /// The file the load pipeline's compression stage judged (set by the disk loader; null when the stage did not run),
+    /// and <see cref="CompressedBlock"/> its answer. Kept here, on the load, rather than on every cached file.
+    /// </summary>
+    public CachedFile? CompressionJudged { get; set; }
+
+    /// <summary>The LZ4 block of <see cref="CompressionJudged"/> when worth keeping: the insert stores it instead of compressing again.</summary>
+    public byte[]? CompressedBlock { get; set; }
+
     /// <summary>
     /// Throws <see cref="InvalidOperationException"/> when the caller runs inside the loader of <paramref name="load"/>,
     /// directly or through loads it awaits (A waits for B, whose loader waits for A). Walks only the caller's chain.

@@ -14,6 +14,9 @@ internal sealed class Partition
         IgnoreCase = options.IgnoreCase;
         Quota = options.MaxBytes ?? long.MaxValue;
         Paths = new Invalidation.PathIndex(options.IgnoreCase);
+        Map = new EntryMap(options.IgnoreCase);
+        Hits = Counters.Hits;
+        Identity = new ProjectIdentity(Name, NameHash, IgnoreCase, canonicalRoot);
         Source = options.Source
             ?? (options.FileProvider is { } provider ? new Sources.FileProviderSource(provider)
             : canonicalRoot is not null ? new Sources.PhysicalFileSource(canonicalRoot) : null);
@@ -37,9 +40,12 @@ internal sealed class Partition
 
     public bool IgnoreCase { get; }
 
+    /// <summary>The name, hash, case rule and root, shared by the project's cached files (which keep no full path of their own).</summary>
+    public ProjectIdentity Identity { get; }
+
     public long Quota { get; }
 
-    public ConcurrentDictionary<FileKey, CacheEntry> Map { get; } = new();
+    public EntryMap Map { get; }
 
     public ConcurrentDictionary<FileKey, LoadOperation> InFlight { get; } = new();
 
@@ -50,6 +56,9 @@ internal sealed class Partition
     public CacheEntry ListHead { get; } = new();
 
     public readonly PartitionCounters Counters = new();
+
+    /// <summary>The cells of <see cref="PartitionCounters.Hits"/>, one load closer to a hit (the same array).</summary>
+    public readonly StripedCounter Hits;
 
     /// <summary>Sampled hits for the hot-key statistics; null when statistics are off.</summary>
     public HitSamples? Samples;

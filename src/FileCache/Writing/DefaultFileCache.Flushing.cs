@@ -253,7 +253,7 @@ internal sealed partial class DefaultFileCache
             var read = Sources.PhysicalFileReader.ReadAsync(fullPath, partition.Root!, CancellationToken.None, synchronous: true);
             var (content, _) = read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
             var cached = entry.Value as CachedFile ?? ((Compression.CompressedFile)entry.Value!).ToCachedFile();
-            if (!cached.Content.Span.SequenceEqual(content) || !ReferenceEquals(partition.Map.GetValueOrDefault(key), entry))
+            if (!cached.Content.Span.SequenceEqual(content) || !(partition.Map.TryGetValue(key, out var current) && ReferenceEquals(current, entry)))
             {
                 return false;
             }

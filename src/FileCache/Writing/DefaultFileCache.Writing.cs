@@ -230,7 +230,9 @@ internal sealed partial class DefaultFileCache
         }
 
         // Just written: racy by definition (a further write within the timestamp resolution would look the same).
-        return new CachedFile(key, fullPath, bytes, version, _time.GetUtcNow()) { WrittenJustBeforeRead = true, WrittenByCache = true };
+        // Kept as the project's root when the full path joins it (as for a file read), else as the full path.
+        var origin = _partitions.Find(key.Project, key.ProjectHash) is { } partition ? OriginOf(partition, key, fullPath) : new FileOrigin(key, fullPath);
+        return new CachedFile(origin, bytes, version, _time.GetUtcNow(), writtenJustBeforeRead: true, writtenByCache: true);
     }
 
     /// <summary>Puts written bytes in the cache, fencing loads of the key under way (they may have read the old file).</summary>

@@ -163,7 +163,9 @@ public class EvictionTests
         cache.Set(cache.CreateKey("p", "a.bin"), new byte[1000]);
         cache.Set(cache.CreateKey("p", "b.txt"), "hello");
 
-        Assert.Equal(1000 + 10 + (2 * DefaultFileCache.EntryOverhead), cache.GetStatistics().Total.Bytes);
+        // Payload with its object's header (array: 24 B; string: 22 B + 2 per char, 8-aligned), the entry, and the
+        // key's path string (5 chars: 32 B each).
+        Assert.Equal(1000 + 24 + 32 + (2 * (DefaultFileCache.EntryOverhead + 32)), cache.GetStatistics().Total.Bytes);
     }
 
     [Fact]

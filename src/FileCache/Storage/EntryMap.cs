@@ -1,0 +1,194 @@
+using System.Runtime.CompilerServices;
+
+namespace FileCache.Storage;
+
+/// <summary>
+/// A partition's key → entry table: open addressing with linear probing over an array of entry references, so the
+/// entry itself is the node (a <c>ConcurrentDictionary</c> adds a 48-byte node per entry and a dependent load per
+/// hit). Reads take no lock: they read the current slot array and compare the entries they meet. Writes run under
+/// the store lock (every structural change already does): a slot is published with one reference store; a removed
+/// entry leaves a tombstone; growth or clean-up builds a new array and publishes it whole, so a reader that still
+/// holds the old array sees the table as it was when its read began (never a half-moved table).
+/// </summary>
+internal sealed class EntryMap
+{
+    /// <summary>Marks a slot whose entry was removed (probing continues past it).</summary>
+    private static readonly CacheEntry Tombstone = new();
+
+    private readonly bool _ignoreCase;
+    private CacheEntry?[] _slots = new CacheEntry?[16];
+    private int _count;
+    private int _tombstones;
+
+    public EntryMap(bool ignoreCase) => _ignoreCase = ignoreCase;
+
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Slots in the current array (for tests and footprint figures).</summary>
+    public int Capacity => _slots.Length;
+
+    /// <summary>Finds the entry of <paramref name="key"/> (which must belong to this map's project); lock-free.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetValue(in FileKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheEntry? entry)
+    {
+        var slots = _slots;
+        int hash = key.GetHashCode();
+        int mask = slots.Length - 1;
+        int index = hash & mask;
+        while (true)
+        {
+            var candidate = slots[index];
+            if (candidate is null)
+            {
+                break;
+            }
+
+            if (candidate.Hash == hash && Matches(candidate, key))
+            {
+                entry = candidate;
+                return true;
+            }
+
+            index = (index + 1) & mask;
+        }
+
+        entry = null;
+        return false;
+    }
+
+    public bool ContainsKey(in FileKey key) => TryGetValue(key, out _);
+
+    /// <summary>Maps the entry's key to <paramref name="entry"/>, replacing the entry there. Caller holds the store lock.</summary>
+    public void SetLocked(CacheEntry entry)
+    {
+        int index = FindSlot(entry.Path, entry.Variant, entry.Hash, out int free);
+        if (index >= 0)
+        {
+            Volatile.Write(ref _slots[index], entry);
+            return;
+        }
+
+        if (_slots[free] == Tombstone)
+        {
+            _tombstones--;
+        }
+
+        Volatile.Write(ref _slots[free], entry);
+        _count++;
+        if ((_count + _tombstones) * 2 > _slots.Length)
+        {
+            Rebuild(_count * 4 > _slots.Length ? _slots.Length * 2 : _slots.Length);
+        }
+    }
+
+    /// <summary>Removes the entry under <paramref name="key"/>. Caller holds the store lock.</summary>
+    public bool TryRemoveLocked(in FileKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheEntry? entry)
+    {
+        if (!TryGetValue(key, out entry))
+        {
+            return false;
+        }
+
+        return RemoveLocked(entry);
+    }
+
+    /// <summary>Removes <paramref name="entry"/> if it is the one mapped under its key. Caller holds the store lock.</summary>
+    public bool RemoveLocked(CacheEntry entry)
+    {
+        int index = FindSlot(entry.Path, entry.Variant, entry.Hash, out _);
+        if (index < 0 || !ReferenceEquals(_slots[index], entry))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _slots[index], Tombstone);
+        _count--;
+        _tombstones++;
+        if (_count * 8 < _slots.Length && _slots.Length > 16)
+        {
+            Rebuild(Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, _count * 4))));
+        }
+
+        return true;
+    }
+
+    /// <summary>The entries, from the current array (callers hold the store lock for a stable view).</summary>
+    public IEnumerable<CacheEntry> Entries()
+    {
+        foreach (var entry in _slots)
+        {
+            if (entry is not null && entry != Tombstone)
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Matches(CacheEntry entry, in FileKey key) =>
+        // A tombstone's path is null, so it never matches.
+        (ReferenceEquals(entry.Path, key.Path) || string.Equals(entry.Path, key.Path, _ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+        && (ReferenceEquals(entry.Variant, key.Variant) || string.Equals(entry.Variant, key.Variant, StringComparison.Ordinal))
+        && key.IgnoreCase == _ignoreCase;
+
+    /// <summary>The slot holding the key, or -1 with <paramref name="free"/> the first reusable slot of its probe.</summary>
+    private int FindSlot(string path, string? variant, int hash, out int free)
+    {
+        var comparison = _ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        int mask = _slots.Length - 1;
+        int index = hash & mask;
+        free = -1;
+        while (true)
+        {
+            var candidate = _slots[index];
+            if (candidate is null)
+            {
+                if (free < 0)
+                {
+                    free = index;
+                }
+
+                return -1;
+            }
+
+            if (candidate == Tombstone)
+            {
+                if (free < 0)
+                {
+                    free = index;
+                }
+            }
+            else if (candidate.Hash == hash && string.Equals(candidate.Path, path, comparison) && string.Equals(candidate.Variant, variant, StringComparison.Ordinal))
+            {
+                return index;
+            }
+
+            index = (index + 1) & mask;
+        }
+    }
+
+    /// <summary>Moves the live entries into a new array of <paramref name="capacity"/> slots and publishes it.</summary>
+    private void Rebuild(int capacity)
+    {
+        var slots = new CacheEntry?[capacity];
+        int mask = capacity - 1;
+        foreach (var entry in _slots)
+        {
+            if (entry is null || entry == Tombstone)
+            {
+                continue;
+            }
+
+            int index = entry.Hash & mask;
+            while (slots[index] is not null)
+            {
+                index = (index + 1) & mask;
+            }
+
+            slots[index] = entry;
+        }
+
+        _tombstones = 0;
+        Volatile.Write(ref _slots, slots);
+    }
+}
