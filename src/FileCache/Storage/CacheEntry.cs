@@ -78,6 +78,9 @@ internal sealed class CacheEntry
     /// <summary>The TinyLFU segment (window, probation, protected); guarded by the store lock.</summary>
     public byte Segment;
 
+    /// <summary>1 once a read started this entry's refresh-ahead (Warming/); at most one per entry.</summary>
+    public int RefreshAheadStarted;
+
     /// <summary>The key's process-independent hash, for the TinyLFU sketch; set at insert under the store lock.</summary>
     public int SketchHash;
 
