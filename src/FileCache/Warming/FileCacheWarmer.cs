@@ -83,6 +83,9 @@ internal sealed class FileCacheWarmer : IFileCacheWarmer, IDisposable
     /// <summary>The most items that ran at once.</summary>
     internal int MaxRunning => _queue.MaxRunning;
 
+    /// <summary>Workers parked until the foreground misses under way finish.</summary>
+    internal int WaitingForForeground => _queue.WaitingForForeground;
+
     public async Task<WarmingResult> WarmAsync(string? project = null, IProgress<WarmingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var projects = project is null ? _cache.Projects.ToArray() : [project];

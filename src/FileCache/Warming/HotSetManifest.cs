@@ -100,6 +100,13 @@ public static class HotSetManifest
             return false;
         }
 
+        ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(bytes[6..]);
+        if (flags != 0)
+        {
+            error = $"unknown flags 0x{flags:x4}";
+            return false;
+        }
+
         long length = BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]);
         if (length != bytes.Length - HeaderLength)
         {

@@ -53,6 +53,11 @@ internal sealed class ManifestHotSetStore : IHotSetStore
             var info = new FileInfo(path);
             if (!info.Exists)
             {
+                if (Directory.Exists(path))
+                {
+                    WarmingLog.ManifestRefused(_logger, project, path, "it is a directory");
+                }
+
                 return null;
             }
 

@@ -33,6 +33,7 @@ internal sealed class WarmingQueue : IDisposable
     private int _running;
     private int _maxRunning;
     private TaskCompletionSource? _idle;
+    private int _waiting;
 
     public WarmingQueue(Func<Work, CancellationToken, ValueTask> execute, ForegroundGate gate, TimeProvider time, int maxConcurrency, long? bytesPerSecond)
     {
@@ -47,6 +48,9 @@ internal sealed class WarmingQueue : IDisposable
 
     /// <summary>The most items that ran at once (tests check the concurrency limit with it).</summary>
     public int MaxRunning => Volatile.Read(ref _maxRunning);
+
+    /// <summary>Workers parked until the foreground misses under way finish.</summary>
+    public int WaitingForForeground => Volatile.Read(ref _waiting);
 
     public CancellationToken Stopping => _stopping.Token;
 
@@ -97,13 +101,21 @@ internal sealed class WarmingQueue : IDisposable
         while (true)
         {
             Work? work;
-            try
+            if (_gate.Active > 0)
             {
-                await _gate.WaitIdleAsync(token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                work = null;
+                Interlocked.Increment(ref _waiting);
+                try
+                {
+                    await _gate.WaitIdleAsync(token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: the lock below sees the token and ends the worker.
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _waiting);
+                }
             }
 
             lock (_lock)
