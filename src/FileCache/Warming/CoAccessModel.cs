@@ -57,13 +57,16 @@ internal sealed class CoAccessModel
                 _epoch++;
             }
 
-            // Learn: every recent miss of the same project within the window is followed by this one.
+            // Learn: every recent miss of the same project within the window is followed by this one. A key's total
+            // counts its occurrences (bumped only from the miss right after it), so a follower's share is "how often it
+            // came within the next few misses", not diluted by the other followers of the same occurrence.
+            int last = (_recentNext + RecentMisses - 1) % RecentMisses;
             for (int i = 0; i < _recentCount; i++)
             {
                 ref var recent = ref _recent[i];
                 if (now - recent.At <= _windowTicks && !recent.Key.Equals(key) && string.Equals(recent.Key.Project, key.Project, StringComparison.Ordinal))
                 {
-                    Learn(recent.Key, key);
+                    Learn(recent.Key, key, occurrence: i == last);
                 }
             }
 
@@ -83,7 +86,7 @@ internal sealed class CoAccessModel
             for (int i = 0; i < node.Count && found < predicted.Length; i++)
             {
                 float count = node.Counts[i];
-                if (count >= MinCount && count >= _minConfidence * node.Total)
+                if (count >= MinCount && count >= _minConfidence * Math.Max(node.Total, 1f))
                 {
                     predicted[found++] = node.Keys[i];
                 }
@@ -93,7 +96,7 @@ internal sealed class CoAccessModel
         }
     }
 
-    private void Learn(in FileKey from, in FileKey to)
+    private void Learn(in FileKey from, in FileKey to, bool occurrence)
     {
         if (!_nodes.TryGetValue(from, out var node))
         {
@@ -108,7 +111,7 @@ internal sealed class CoAccessModel
 
         node.Decay(_epoch);
         node.LastSeen = _misses;
-        node.Add(to);
+        node.Add(to, occurrence);
     }
 
     /// <summary>Drops the half of the keys seen longest ago (amortized: once per maxKeys/2 new keys).</summary>
@@ -165,9 +168,13 @@ internal sealed class CoAccessModel
             _epoch = epoch;
         }
 
-        public void Add(in FileKey key)
+        public void Add(in FileKey key, bool occurrence)
         {
-            Total++;
+            if (occurrence)
+            {
+                Total++;
+            }
+
             int weakest = 0;
             for (int i = 0; i < Count; i++)
             {
