@@ -125,7 +125,8 @@ internal static class WarmingReplay
 
         public Node(TraceSource source, long budget, string? manifestFolder, bool predict)
         {
-            var options = new FileCacheOptions { MaxBytes = budget, AdaptToMemoryPressure = false };
+            var options = new FileCacheOptions { MaxBytes = budget };
+            options.Memory.AdaptToPressure = false;
             options.Invalidation.Mode = Invalidation.ValidationMode.None;
             options.AddProject(Project, null, p => p.Source = source);
             options.Warming.ManifestFolder = manifestFolder;
