@@ -5,6 +5,19 @@ using FileCache.HitRate;
 // Replays traces through a strict-LRU reference, FileCache's real eviction (CLOCK and TinyLFU) and BitFaster's
 // ConcurrentLfu, and checks them against each other and the published numbers. Exit code: 0 all checks pass,
 // 1 a check failed, 2 bad usage or input.
+if (args.Length > 0 && args[0] == "warming")
+{
+    // Warming replay: `warming --trace FILE ... [--capacities N,...] [--out FILE]` (see WarmingReplay).
+    var warming = CommandLine.Parse(args[1..], out string? warmingError);
+    if (warming is null || warming.TraceFiles.Count == 0)
+    {
+        Console.Error.WriteLine(warmingError ?? "warming: give at least one --trace FILE.");
+        return 2;
+    }
+
+    return await WarmingReplay.RunAsync(warming.TraceFiles, warming.Capacities ?? [1000], warming.OutFile);
+}
+
 var command = CommandLine.Parse(args, out string? usageError);
 if (command is null)
 {

@@ -92,6 +92,10 @@ public sealed class FileCacheOptions
     /// <value>Defaults to <see cref="Writing.FileCacheWriteOptions"/>'s defaults.</value>
     public Writing.FileCacheWriteOptions Writing { get; } = new();
 
+    /// <summary>Gets the options of warming: the hot-set manifest, the warming queue, refresh-ahead and prediction (<c>AddWarming</c>).</summary>
+    /// <value>Defaults to <see cref="FileCache.Warming.FileCacheWarmingOptions"/>'s defaults: no manifest, no refresh-ahead, no prediction.</value>
+    public Warming.FileCacheWarmingOptions Warming { get; } = new();
+
     /// <summary>Gets the projects registered at start-up. More can be added with <see cref="IFileCache.AddProject"/>.</summary>
     /// <value>Defaults to an empty list.</value>
     public IList<FileCacheProjectOptions> Projects { get; } = new List<FileCacheProjectOptions>();

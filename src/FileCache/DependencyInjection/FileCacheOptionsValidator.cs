@@ -72,6 +72,11 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
             yield return error;
         }
 
+        foreach (string error in options.Warming.Validate("FileCacheOptions.Warming"))
+        {
+            yield return error;
+        }
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < options.Projects.Count; i++)
         {

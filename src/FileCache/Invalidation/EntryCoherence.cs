@@ -31,6 +31,9 @@ internal sealed class EntryCoherence
 
     /// <summary>Timestamp before which no new refresh starts (after a failed one).</summary>
     public long NextRefreshAt;
+
+    /// <summary>Set while the entry is a prefetch nobody has read yet (Warming/); its first hit settles it as used.</summary>
+    public Warming.PrefetchRecord? Prefetch;
 }
 
 /// <summary>Starts the background reload of a soft-invalidated entry.</summary>

@@ -203,6 +203,9 @@ internal sealed class EntryExpiry(long absoluteExpiresAt, long slidingTicks, lon
     /// <summary>Last read, in timestamp units; written by hits only when <see cref="SlidingTicks"/> is set.</summary>
     public long LastAccess = now;
 
+    /// <summary>1 once a read started this entry's refresh-ahead (Warming/); at most one per entry.</summary>
+    public int RefreshAheadStarted;
+
     // Links of the expiry bucket the entry is filed in (null when not filed), and that bucket; store lock.
     public CacheEntry? Prev;
     public CacheEntry? Next;

@@ -46,6 +46,11 @@ internal sealed partial class DefaultFileCache
     /// <summary>The hit path's check for entries with invalidation state: staleness, then the file's version.</summary>
     private bool CheckCoherence(CacheEntry entry, EntryCoherence coherence)
     {
+        if (Volatile.Read(ref coherence.Prefetch) is not null)
+        {
+            NotePrefetchUsed(coherence);
+        }
+
         if (Volatile.Read(ref coherence.StaleSince) != 0)
         {
             return ServeStale(entry, coherence);

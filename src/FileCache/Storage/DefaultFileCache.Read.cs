@@ -156,6 +156,11 @@ internal sealed partial class DefaultFileCache
             Volatile.Write(ref entry.Expiry!.LastAccess, now);
         }
 
+        if (_refreshAheadTicks != 0)
+        {
+            MaybeRefreshAhead(entry, now);
+        }
+
         return true;
     }
 

@@ -77,6 +77,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _defaultAbsoluteTicks = options.DefaultAbsoluteExpiration is { } absolute ? ToTimestampTicks(absolute) : null;
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
         _diskLoader = LoadFromSourceAsync;
+        _refreshAheadTicks = options.Warming.RefreshAhead is { } ahead ? ToTimestampTicks(ahead) : 0;
         _pipeline = new Loading.LoadPipeline(options.LoadStages, options.Compression.ThresholdBytes, options.Compression.MinSavings, options.Compression.Level);
         // Instruments registered on a meter live as long as the meter; reaching the partitions through a weak
         // reference keeps an undisposed cache collectable (a test checks it).
