@@ -62,6 +62,9 @@ public sealed class ConfigurationBindingTests
         ["Writing:MaxRetryDelay"] = "00:10:00",
         ["Writing:DisposeFlushTimeout"] = "00:00:15",
         ["Writing:FlushToDisk"] = "False",
+        ["Writing:MaxPendingBytes"] = "1048576",
+        ["Writing:MaxPendingFiles"] = "100",
+        ["Writing:FullMode"] = "Fail",
         ["Projects:0:Name"] = "web",
         ["Projects:0:RootPath"] = "/tmp",
         ["Projects:0:IgnoreCase"] = "False", // a root on a case-sensitive file system refuses IgnoreCase: bound as false here,
@@ -119,6 +122,8 @@ public sealed class ConfigurationBindingTests
     [Theory]
     [InlineData("MaxBytes", "0", "FileCacheOptions.MaxBytes ")]
     [InlineData("Writing:RetryDelay", "00:00:00", "FileCacheOptions.Writing.RetryDelay ")]
+    [InlineData("Writing:MaxPendingBytes", "0", "FileCacheOptions.Writing.MaxPendingBytes ")]
+    [InlineData("Writing:MaxPendingFiles", "-1", "FileCacheOptions.Writing.MaxPendingFiles ")]
     [InlineData("Invalidation:StormThreshold", "0", "FileCacheOptions.Invalidation.StormThreshold")]
     [InlineData("Projects:0:Name", "", "FileCacheOptions.Projects[0]")]
     public async Task StartAsync_InvalidConfiguration_FailsAtStartUp(string key, string value, string messageStart)
