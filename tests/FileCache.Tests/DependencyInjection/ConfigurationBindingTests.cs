@@ -116,7 +116,7 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(512L * 1024 * 1024, options.MaxBytes);
         Assert.Contains(options.Projects, p => p.Name == "notes");
         Assert.Equal([0.8, 0.95], options.MemoryAlertThresholds);
-        Assert.Equal(TimeSpan.FromMilliseconds(200), options.Writing.WriteBehindDelay);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Writing.WriteBehindDelay);
     }
 
     [Theory]
