@@ -47,43 +47,4 @@ public sealed class FileCacheWriteOptions
     /// <summary>Gets or sets what a write-behind does when the pending writes are at <see cref="MaxPendingBytes"/> or <see cref="MaxPendingFiles"/>.</summary>
     /// <value>Defaults to <see cref="WriteBehindFullMode.Wait"/>: the call waits (honouring its token) for flushes to make room.</value>
     public WriteBehindFullMode FullMode { get; set; } = WriteBehindFullMode.Wait;
-
-    /// <summary>One message per invalid field, each naming it under <paramref name="prefix"/>.</summary>
-    internal IEnumerable<string> Validate(string prefix)
-    {
-        if (WriteBehindDelay < TimeSpan.Zero)
-        {
-            yield return $"{prefix}.WriteBehindDelay must not be negative (was {WriteBehindDelay}).";
-        }
-
-        if (RetryDelay <= TimeSpan.Zero)
-        {
-            yield return $"{prefix}.RetryDelay must be positive (was {RetryDelay}).";
-        }
-
-        if (MaxRetryDelay < RetryDelay)
-        {
-            yield return $"{prefix}.MaxRetryDelay must be at least RetryDelay (was {MaxRetryDelay}, RetryDelay {RetryDelay}).";
-        }
-
-        if (DisposeFlushTimeout < TimeSpan.Zero)
-        {
-            yield return $"{prefix}.DisposeFlushTimeout must not be negative (was {DisposeFlushTimeout}).";
-        }
-
-        if (MaxPendingBytes is <= 0)
-        {
-            yield return $"{prefix}.MaxPendingBytes must be positive when set (was {MaxPendingBytes}).";
-        }
-
-        if (MaxPendingFiles is <= 0)
-        {
-            yield return $"{prefix}.MaxPendingFiles must be positive when set (was {MaxPendingFiles}).";
-        }
-
-        if (!Enum.IsDefined(FullMode))
-        {
-            yield return $"{prefix}.FullMode must be Wait or Fail (was {FullMode}).";
-        }
-    }
 }
