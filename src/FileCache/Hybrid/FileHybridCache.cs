@@ -43,14 +43,19 @@ internal sealed class FileHybridCache : HybridCache
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A hit allocates nothing: this method captures nothing (a lambda capturing a parameter would allocate its closure
+    /// on entry, hit or miss: that was the 32 B per hit), and the miss hands the state and the factory to the cache's
+    /// state-taking load, which calls the factory through a static adapter.
+    /// </remarks>
     public override ValueTask<T> GetOrCreateAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, HybridCacheEntryOptions? options = null, IEnumerable<string>? tags = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        var fileKey = KeyFor(key);
+        var fileKey = KeyFor(key, out var partition);
         var flags = options?.Flags ?? HybridCacheEntryFlags.None;
-        if ((flags & HybridCacheEntryFlags.DisableLocalCacheRead) == 0 && _cache.TryGetValue(fileKey, out object? cached) && cached is T hit)
+        if ((flags & HybridCacheEntryFlags.DisableLocalCacheRead) == 0 && _cache.TryGetFromPartition(partition, fileKey, out T? hit))
         {
-            return new ValueTask<T>(hit);
+            return new ValueTask<T>(hit!);
         }
 
         if ((flags & HybridCacheEntryFlags.DisableUnderlyingData) != 0)
@@ -63,8 +68,9 @@ internal sealed class FileHybridCache : HybridCache
             return CreateUncachedAsync(fileKey, state, factory, options, tags, flags, cancellationToken);
         }
 
-        // A miss: one factory call for all concurrent callers of the key (FileCache's single flight).
-        return _cache.GetOrAddAsync(fileKey, (_, token) => factory(state, token), Entry<T>(options, tags), cancellationToken);
+        // A miss: one factory call for all concurrent callers of the key (FileCache's single flight). The miss was
+        // counted above; the load does not look (or count) again.
+        return _cache.LoadMissAsync(partition, fileKey, (state, factory), static (_, s, token) => s.factory(s.state, token), Entry<T>(options, tags), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -134,7 +140,9 @@ internal sealed class FileHybridCache : HybridCache
     }
 
     /// <summary>Maps a key to its project and path (see <see cref="FileHybridCacheOptions"/>); no allocation for a normal key of the default project.</summary>
-    private FileKey KeyFor(string key)
+    private FileKey KeyFor(string key) => KeyFor(key, out _);
+
+    private FileKey KeyFor(string key, out Partition partition)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         string project = _project;
@@ -149,7 +157,7 @@ internal sealed class FileHybridCache : HybridCache
             }
         }
 
-        var partition = _cache.GetPartition(project);
+        partition = _cache.GetPartition(project);
 
         // A normal path is the path; anything else (and anything that looks encoded) is encoded, so keys never meet.
         if (path[0] == '~' || !PathNormalizer.IsCanonicalRelative(path))

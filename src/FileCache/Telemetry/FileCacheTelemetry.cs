@@ -63,6 +63,12 @@ public static class FileCacheTelemetry
     /// <summary>Files with a write-behind not yet flushed (observable gauge).</summary>
     public const string WritesPending = "filecache.write.pending";
 
+    /// <summary>Bytes of write-behinds not yet flushed (observable gauge, bytes), bounded by <c>Writing.MaxPendingBytes</c>.</summary>
+    public const string WritePendingBytes = "filecache.write.pending.bytes";
+
+    /// <summary>Write-behinds that found the pending writes at their bound (observable counter, tag <c>outcome</c>: <c>waited</c>, <c>refused</c>).</summary>
+    public const string WriteBackPressure = "filecache.write.backpressure";
+
     /// <summary>Hit durations, sampled (histogram, seconds).</summary>
     public const string HitDuration = "filecache.hit.duration";
 

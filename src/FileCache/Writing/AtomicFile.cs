@@ -13,8 +13,11 @@ internal static class AtomicFile
     /// <summary>The start of every temporary file's name (hidden on Unix).</summary>
     public const string TempPrefix = ".filecache-write-";
 
-    /// <summary>Tests only: runs after the temporary file is complete and before the conflict check and the rename.</summary>
-    internal static Action<string>? BeforeRename { get; set; }
+    /// <summary>
+    /// Tests only: runs after the temporary file is complete and before the conflict check and the rename (a slow or
+    /// hung disk). An event, so tests running in parallel add and remove their own handlers without clobbering others'.
+    /// </summary>
+    internal static event Action<string>? BeforeRename;
 
     /// <summary>
     /// Writes <paramref name="content"/> to <paramref name="fullPath"/>. With <paramref name="checkBase"/>, the target's

@@ -21,12 +21,22 @@ internal sealed partial class DefaultFileCache
         {
             try
             {
+                bool again;
                 do
                 {
                     Volatile.Write(ref _writing.PassAgain, 0);
-                    await FlushPendingAsync(partition: null, force: false, CancellationToken.None, throwOnFailure: false).ConfigureAwait(false);
+
+                    // While a writer waits for room, every pending write not in a retry back-off is flushed, due or not.
+                    bool urgent = Interlocked.Exchange(ref _writing.DrainRequested, 0) == 1 || _writing.Budget.HasWaiters;
+                    long progress = Volatile.Read(ref _writing.Flushed) + Volatile.Read(ref _writing.Conflicts);
+                    await FlushPendingAsync(partition: null, force: false, CancellationToken.None, throwOnFailure: false, urgent).ConfigureAwait(false);
+
+                    // Writes that became pending during an urgent pass, after it passed their key, would otherwise wait for
+                    // their delay while a writer still waits: go round while the pass made progress and writers wait.
+                    again = Volatile.Read(ref _writing.PassAgain) == 1
+                        || (urgent && _writing.Budget.HasWaiters && Volatile.Read(ref _writing.Flushed) + Volatile.Read(ref _writing.Conflicts) != progress);
                 }
-                while (Volatile.Read(ref _writing.PassAgain) == 1 && !_disposed);
+                while (again && !_disposed);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -70,7 +80,7 @@ internal sealed partial class DefaultFileCache
     /// Flushes the pending writes of a project (or all): with <paramref name="force"/> every one, now; otherwise those due.
     /// With <paramref name="throwOnFailure"/>, the failures are thrown together once every write was tried.
     /// </summary>
-    private async Task FlushPendingAsync(Partition? partition, bool force, CancellationToken cancellationToken, bool throwOnFailure = true)
+    private async Task FlushPendingAsync(Partition? partition, bool force, CancellationToken cancellationToken, bool throwOnFailure = true, bool urgent = false)
     {
         List<Exception>? failures = null;
         foreach (var pair in _writing.States)
@@ -82,7 +92,7 @@ internal sealed partial class DefaultFileCache
                 continue;
             }
 
-            var failure = await FlushKeyAsync(state, force, cancellationToken).ConfigureAwait(false);
+            var failure = await FlushKeyAsync(state, force, urgent, cancellationToken).ConfigureAwait(false);
             if (failure is not null)
             {
                 (failures ??= []).Add(failure);
@@ -96,11 +106,11 @@ internal sealed partial class DefaultFileCache
     }
 
     /// <summary>Flushes one key's pending write if any (and, unless forced, if due). Returns the failure, or null.</summary>
-    private async Task<Exception?> FlushKeyAsync(KeyWriteState state, bool force, CancellationToken cancellationToken)
+    private async Task<Exception?> FlushKeyAsync(KeyWriteState state, bool force, bool urgent, CancellationToken cancellationToken)
     {
         lock (state)
         {
-            if (state.Retired || state.Pending is null || (!force && state.Pending.DueAt > _time.GetTimestamp()))
+            if (state.Retired || state.Pending is null || !IsDue(state.Pending, force, urgent))
             {
                 return null;
             }
@@ -120,7 +130,7 @@ internal sealed partial class DefaultFileCache
 
         try
         {
-            return WritePending(state, force);
+            return WritePending(state, force, urgent);
         }
         finally
         {
@@ -129,8 +139,12 @@ internal sealed partial class DefaultFileCache
         }
     }
 
+    /// <summary>Whether a pending write is flushed now: forced, due, or (urgent: a writer waits for room) not in a retry back-off.</summary>
+    private bool IsDue(PendingWrite pending, bool force, bool urgent) =>
+        force || (urgent && pending.Attempts == 0) || pending.DueAt <= _time.GetTimestamp();
+
     /// <summary>Writes a key's pending bytes to disk; caller holds the key's gate.</summary>
-    private Exception? WritePending(KeyWriteState state, bool force)
+    private Exception? WritePending(KeyWriteState state, bool force, bool urgent)
     {
         PendingWrite? pending;
         byte[] bytes;
@@ -139,7 +153,7 @@ internal sealed partial class DefaultFileCache
         lock (state)
         {
             pending = state.Pending;
-            if (pending is null || (!force && pending.DueAt > _time.GetTimestamp()))
+            if (pending is null || !IsDue(pending, force, urgent))
             {
                 return null;
             }
@@ -148,7 +162,7 @@ internal sealed partial class DefaultFileCache
             if (seq < state.DiskSequence)
             {
                 // Superseded by a newer write already on disk.
-                state.Pending = null;
+                ClearPending(state);
                 return null;
             }
         }
@@ -168,7 +182,7 @@ internal sealed partial class DefaultFileCache
             {
                 if (ReferenceEquals(state.Pending, pending))
                 {
-                    state.Pending = null;
+                    ClearPending(state);
                 }
 
                 // The other writer's file wins: drop our bytes from the cache so reads see the disk.
@@ -205,7 +219,7 @@ internal sealed partial class DefaultFileCache
             state.DiskSequence = Math.Max(state.DiskSequence, seq);
             if (ReferenceEquals(state.Pending, pending) && pending.Sequence == seq)
             {
-                state.Pending = null;
+                ClearPending(state);
                 if (state.CachedSequence == seq && partition.Map.TryGetValue(state.Key, out var entry))
                 {
                     // The entry keeps its bytes; its version becomes the file's, so checks and echoes match it.
@@ -299,7 +313,7 @@ internal sealed partial class DefaultFileCache
             lock (pair.Value)
             {
                 pending = pair.Value.Pending;
-                pair.Value.Pending = null;
+                ClearPending(pair.Value);
             }
 
             if (pending is not null)

@@ -45,7 +45,7 @@ internal sealed partial class DefaultFileCache
         // The cache keeps the bytes: a copy, so the caller may reuse its buffer at once.
         byte[] bytes = content.ToArray();
         return mode == WriteMode.WriteBehind
-            ? new ValueTask<CachedFile>(WriteBehind(partition, key, fullPath, bytes))
+            ? WriteBehindAsync(partition, key, fullPath, bytes, cancellationToken)
             : WriteThroughAsync(partition, key, fullPath, bytes, cancellationToken);
     }
 
@@ -57,8 +57,51 @@ internal sealed partial class DefaultFileCache
         return FlushPendingAsync(partition, force: true, cancellationToken);
     }
 
-    private CachedFile WriteBehind(Partition partition, FileKey key, string fullPath, byte[] bytes)
+    /// <summary>
+    /// A write-behind: at once when the pending writes have room for it (the usual case, synchronous); otherwise it waits
+    /// for flushes to make room, or fails, as <see cref="FileCacheWriteOptions.FullMode"/> says.
+    /// </summary>
+    private ValueTask<CachedFile> WriteBehindAsync(Partition partition, FileKey key, string fullPath, byte[] bytes, CancellationToken cancellationToken)
     {
+        if (TryWriteBehind(partition, key, fullPath, bytes, reserved: false) is { } file)
+        {
+            return new ValueTask<CachedFile>(file);
+        }
+
+        if (_writing.FailWhenFull)
+        {
+            Interlocked.Increment(ref _writing.Refused);
+            var budget = _writing.Budget;
+            return ValueTask.FromException<CachedFile>(new FileWriteBehindFullException(fullPath, bytes.Length, budget.Bytes, budget.Files));
+        }
+
+        return WriteBehindWhenRoomAsync(partition, key, fullPath, bytes, cancellationToken);
+    }
+
+    private async ValueTask<CachedFile> WriteBehindWhenRoomAsync(Partition partition, FileKey key, string fullPath, byte[] bytes, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writing.Waited);
+        var room = _writing.Budget.ReserveAsync(bytes.Length, cancellationToken);
+        if (!room.IsCompleted)
+        {
+            // Flush now what is pending (not what waits out a retry back-off), rather than after the write-behind delay:
+            // on the pool, so this caller never runs a disk write its token could not interrupt.
+            Volatile.Write(ref _writing.DrainRequested, 1);
+            ThreadPool.UnsafeQueueUserWorkItem(static cache => cache.RunFlushPass(), this, preferLocal: false);
+        }
+
+        await room.ConfigureAwait(false);
+        return TryWriteBehind(partition, key, fullPath, bytes, reserved: true)!;
+    }
+
+    /// <summary>
+    /// Makes the write pending and puts its bytes in the cache. With <paramref name="reserved"/> the caller already holds
+    /// room for its bytes and one file (returned here if it coalesces into a pending write); otherwise room is taken
+    /// now, and null is returned (nothing done) when there is none.
+    /// </summary>
+    private CachedFile? TryWriteBehind(Partition partition, FileKey key, string fullPath, byte[] bytes, bool reserved)
+    {
+        var budget = _writing.Budget;
         while (true)
         {
             var state = StateFor(partition, key, fullPath);
@@ -71,11 +114,29 @@ internal sealed partial class DefaultFileCache
                     continue;
                 }
 
+                var pending = state.Pending;
+                if (!reserved)
+                {
+                    // Coalescing into a pending write grows the pending bytes by the difference only, and no file.
+                    bool fits = pending is null
+                        ? budget.TryReserve(bytes.Length, 1)
+                        : budget.TryReserve(bytes.Length - (long)pending.Content.Length, 0);
+                    if (!fits)
+                    {
+                        return null;
+                    }
+                }
+                else if (pending is not null)
+                {
+                    // Room was held for a new file: the older bytes this write replaces give theirs back.
+                    budget.Release(pending.Content.Length, 1);
+                }
+
                 long seq = ++state.Sequence;
 
                 // Until flushed, the version is provisional: the length, and the cache's clock for the time.
                 file = NewWrittenFile(key, fullPath, bytes, new FileVersion(bytes.Length, _time.GetUtcNow()));
-                if (state.Pending is { } pending)
+                if (pending is not null)
                 {
                     // Coalesce: the flush writes only the newest bytes, against the base the first pending write saw.
                     pending.Content = bytes;
@@ -98,12 +159,22 @@ internal sealed partial class DefaultFileCache
                 // Inside the key's lock: the cache holds the newest write's bytes, whatever the order of racing writers.
                 state.CachedSequence = seq;
                 CacheWritten(partition, key, file);
-                due = state.Pending.DueAt;
+                due = state.Pending!.DueAt;
             }
 
             Interlocked.Increment(ref _writing.WritesBehind);
             _writing.Schedule(due);
             return file;
+        }
+    }
+
+    /// <summary>Drops a key's pending write (flushed, superseded, in conflict or lost) and gives its room back; caller holds the key's lock.</summary>
+    private void ClearPending(KeyWriteState state)
+    {
+        if (state.Pending is { } pending)
+        {
+            state.Pending = null;
+            _writing.Budget.Release(pending.Content.Length, 1);
         }
     }
 
@@ -162,7 +233,7 @@ internal sealed partial class DefaultFileCache
                 {
                     if (pending.Sequence < seq)
                     {
-                        state.Pending = null;
+                        ClearPending(state);
                         Interlocked.Increment(ref _writing.Coalesced);
                     }
                     else

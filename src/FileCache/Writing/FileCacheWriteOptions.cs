@@ -1,8 +1,11 @@
 namespace FileCache.Writing;
 
-/// <summary>Options of <see cref="IFileCache.WriteAsync"/>: write-behind timing, retries and durability.</summary>
+/// <summary>Options of <see cref="IFileCache.WriteAsync"/>: write-behind timing, back-pressure, retries and durability.</summary>
 public sealed class FileCacheWriteOptions
 {
+    /// <summary>The default of <see cref="MaxPendingBytes"/>: 64 MiB.</summary>
+    internal const long DefaultMaxPendingBytes = 64L * 1024 * 1024;
+
     /// <summary>Gets or sets how long a write-behind waits before its flush; writes of the same file meanwhile coalesce into one flush.</summary>
     /// <value>Defaults to 100 milliseconds. Must not be negative (zero flushes as soon as the flusher runs).</value>
     public TimeSpan WriteBehindDelay { get; set; } = TimeSpan.FromMilliseconds(100);
@@ -28,4 +31,20 @@ public sealed class FileCacheWriteOptions
     /// atomic), but a power loss may leave an empty or partial file where the rename was not yet durable.
     /// </value>
     public bool FlushToDisk { get; set; } = true;
+
+    /// <summary>Gets or sets the most bytes that write-behind writes not yet flushed may hold at once (their back-pressure).</summary>
+    /// <value>
+    /// Defaults to 64 MiB. Must be positive when set; <see langword="null"/> bounds nothing. A write-behind that would
+    /// go past it waits for flushes or fails, as <see cref="FullMode"/> says; writes of a file already pending count
+    /// only their growth. A single write larger than the bound is accepted once nothing else is pending (it goes alone).
+    /// </value>
+    public long? MaxPendingBytes { get; set; } = DefaultMaxPendingBytes;
+
+    /// <summary>Gets or sets the most files with a write-behind not yet flushed.</summary>
+    /// <value>Defaults to <see langword="null"/>: no bound on the count. Must be positive when set.</value>
+    public int? MaxPendingFiles { get; set; }
+
+    /// <summary>Gets or sets what a write-behind does when the pending writes are at <see cref="MaxPendingBytes"/> or <see cref="MaxPendingFiles"/>.</summary>
+    /// <value>Defaults to <see cref="WriteBehindFullMode.Wait"/>: the call waits (honouring its token) for flushes to make room.</value>
+    public WriteBehindFullMode FullMode { get; set; } = WriteBehindFullMode.Wait;
 }

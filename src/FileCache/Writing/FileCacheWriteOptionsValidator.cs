@@ -24,5 +24,20 @@ internal static class FileCacheWriteOptionsValidator
         {
             yield return $"{path}.DisposeFlushTimeout must not be negative (was {options.DisposeFlushTimeout}).";
         }
+
+        if (options.MaxPendingBytes is <= 0)
+        {
+            yield return $"{path}.MaxPendingBytes must be positive when set (was {options.MaxPendingBytes}).";
+        }
+
+        if (options.MaxPendingFiles is <= 0)
+        {
+            yield return $"{path}.MaxPendingFiles must be positive when set (was {options.MaxPendingFiles}).";
+        }
+
+        if (!Enum.IsDefined(options.FullMode))
+        {
+            yield return $"{path}.FullMode must be Wait or Fail (was {options.FullMode}).";
+        }
     }
 }

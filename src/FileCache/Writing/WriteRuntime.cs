@@ -26,6 +26,11 @@ internal sealed class WriteRuntime : IDisposable
     public long Conflicts;
     public long Lost;
     public long EchoesIgnored;
+    public long Waited;
+    public long Refused;
+
+    /// <summary>Set when a writer waits for room: flush passes then write every pending file not in back-off, due or not.</summary>
+    public int DrainRequested;
 
     public WriteRuntime(FileCacheWriteOptions options, TimeProvider time, Meter meter, Action pass)
     {
@@ -36,6 +41,8 @@ internal sealed class WriteRuntime : IDisposable
         MaxRetryTicks = ToTicks(options.MaxRetryDelay);
         DisposeFlushTimeout = options.DisposeFlushTimeout;
         FlushToDisk = options.FlushToDisk;
+        FailWhenFull = options.FullMode == WriteBehindFullMode.Fail;
+        Budget = new PendingBudget(options.MaxPendingBytes ?? long.MaxValue, options.MaxPendingFiles ?? long.MaxValue);
 
         // The instruments live as long as the meter: reach this runtime weakly so a forgotten cache stays collectable.
         var self = new WeakReference<WriteRuntime>(this);
@@ -51,7 +58,13 @@ internal sealed class WriteRuntime : IDisposable
             new(Volatile.Read(ref r.Conflicts), new KeyValuePair<string, object?>("kind", "conflict")),
             new(Volatile.Read(ref r.Lost), new KeyValuePair<string, object?>("kind", "lost")),
         ]), "{write}", "Writes that did not reach the disk, by kind: error (retried), conflict, lost at dispose.");
-        meter.CreateObservableGauge(Telemetry.FileCacheTelemetry.WritesPending, () => Observe(self, static r => [new(r.Snapshot().Pending)]), "{file}", "Files with a write not yet flushed.");
+        meter.CreateObservableGauge(Telemetry.FileCacheTelemetry.WritesPending, () => Observe(self, static r => [new(r.Budget.Files)]), "{file}", "Files with a write not yet flushed.");
+        meter.CreateObservableGauge(Telemetry.FileCacheTelemetry.WritePendingBytes, () => Observe(self, static r => [new(r.Budget.Bytes)]), "By", "Bytes of writes not yet flushed (bounded by Writing.MaxPendingBytes).");
+        meter.CreateObservableCounter(Telemetry.FileCacheTelemetry.WriteBackPressure, () => Observe(self, static r =>
+        [
+            new(Volatile.Read(ref r.Waited), new KeyValuePair<string, object?>("outcome", "waited")),
+            new(Volatile.Read(ref r.Refused), new KeyValuePair<string, object?>("outcome", "refused")),
+        ]), "{write}", "Write-behinds that found the pending writes at their bound, by outcome: waited for room, or refused.");
     }
 
     public long DelayTicks { get; }
@@ -63,6 +76,12 @@ internal sealed class WriteRuntime : IDisposable
     public TimeSpan DisposeFlushTimeout { get; }
 
     public bool FlushToDisk { get; }
+
+    /// <summary>Gets whether a write-behind that does not fit fails (<see cref="WriteBehindFullMode.Fail"/>) rather than waits.</summary>
+    public bool FailWhenFull { get; }
+
+    /// <summary>Gets the bytes and files of pending writes, and their bound.</summary>
+    public PendingBudget Budget { get; }
 
     /// <summary>The write state of each key with writes pending or under way.</summary>
     public ConcurrentDictionary<FileKey, KeyWriteState> States { get; } = new();
@@ -110,34 +129,21 @@ internal sealed class WriteRuntime : IDisposable
         }
     }
 
-    public WriteStatistics Snapshot()
+    public WriteStatistics Snapshot() => new(
+        Volatile.Read(ref WritesThrough),
+        Volatile.Read(ref WritesBehind),
+        Volatile.Read(ref Coalesced),
+        Volatile.Read(ref Flushed),
+        Volatile.Read(ref FlushFailures),
+        Volatile.Read(ref Conflicts),
+        Volatile.Read(ref Lost),
+        Volatile.Read(ref EchoesIgnored),
+        Budget.Files,
+        Budget.Bytes)
     {
-        long pending = 0, bytes = 0;
-        foreach (var pair in States)
-        {
-            var state = pair.Value;
-            lock (state)
-            {
-                if (state.Pending is { } write)
-                {
-                    pending++;
-                    bytes += write.Content.Length;
-                }
-            }
-        }
-
-        return new WriteStatistics(
-            Volatile.Read(ref WritesThrough),
-            Volatile.Read(ref WritesBehind),
-            Volatile.Read(ref Coalesced),
-            Volatile.Read(ref Flushed),
-            Volatile.Read(ref FlushFailures),
-            Volatile.Read(ref Conflicts),
-            Volatile.Read(ref Lost),
-            Volatile.Read(ref EchoesIgnored),
-            pending,
-            bytes);
-    }
+        Waited = Volatile.Read(ref Waited),
+        Refused = Volatile.Read(ref Refused),
+    };
 
     public void Dispose()
     {
@@ -146,6 +152,8 @@ internal sealed class WriteRuntime : IDisposable
             _disposed = true;
             _timer?.Dispose();
         }
+
+        Budget.Dispose();
     }
 
     private static void OnTimer(WeakReference<WriteRuntime> self)

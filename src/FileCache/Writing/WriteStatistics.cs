@@ -10,7 +10,7 @@ namespace FileCache.Writing;
 /// <param name="Lost">Pending writes given up: still unflushed when the cache was disposed.</param>
 /// <param name="EchoesIgnored">Watcher (or poll) reports of the cache's own writes that left the fresh entry in place.</param>
 /// <param name="Pending">Files with a write not yet flushed, now.</param>
-/// <param name="PendingBytes">Bytes of those writes, now.</param>
+/// <param name="PendingBytes">Bytes of those writes, now (bounded by <see cref="FileCacheWriteOptions.MaxPendingBytes"/>).</param>
 public readonly record struct WriteStatistics(
     long WritesThrough,
     long WritesBehind,
@@ -21,4 +21,11 @@ public readonly record struct WriteStatistics(
     long Lost,
     long EchoesIgnored,
     long Pending,
-    long PendingBytes);
+    long PendingBytes)
+{
+    /// <summary>Gets the write-behinds that found the pending writes at their bound and waited for room (<see cref="WriteBehindFullMode.Wait"/>).</summary>
+    public long Waited { get; init; }
+
+    /// <summary>Gets the write-behinds refused because the pending writes were at their bound (<see cref="WriteBehindFullMode.Fail"/>).</summary>
+    public long Refused { get; init; }
+}

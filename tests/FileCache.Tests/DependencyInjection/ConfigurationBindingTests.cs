@@ -76,6 +76,9 @@ public sealed class ConfigurationBindingTests
         ["Warming:PredictionMaxKeys"] = "5000",
         ["Warming:PredictionMinConfidence"] = "0.4",
         ["Warming:PredictionMinPrecision"] = "0.3",
+        ["Writing:MaxPendingBytes"] = "1048576",
+        ["Writing:MaxPendingFiles"] = "100",
+        ["Writing:FullMode"] = "Fail",
         ["Projects:0:Name"] = "web",
         ["Projects:0:RootPath"] = "/tmp",
         ["Projects:0:IgnoreCase"] = "False", // a root on a case-sensitive file system refuses IgnoreCase: bound as false here,
@@ -128,12 +131,14 @@ public sealed class ConfigurationBindingTests
         Assert.Contains(options.Projects, p => p.Name == "notes");
         Assert.Equal([0.8, 0.95], options.Memory.AlertThresholds);
         Assert.Equal(16384, options.Compression.ThresholdBytes);
-        Assert.Equal(TimeSpan.FromMilliseconds(200), options.Writing.WriteBehindDelay);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Writing.WriteBehindDelay);
     }
 
     [Theory]
     [InlineData("MaxBytes", "0", "FileCacheOptions.MaxBytes ")]
     [InlineData("Writing:RetryDelay", "00:00:00", "FileCacheOptions.Writing.RetryDelay ")]
+    [InlineData("Writing:MaxPendingBytes", "0", "FileCacheOptions.Writing.MaxPendingBytes ")]
+    [InlineData("Writing:MaxPendingFiles", "-1", "FileCacheOptions.Writing.MaxPendingFiles ")]
     [InlineData("Invalidation:StormThreshold", "0", "FileCacheOptions.Invalidation.StormThreshold")]
     [InlineData("Projects:0:Name", "", "FileCacheOptions.Projects[0]")]
     [InlineData("Memory:PressureThreshold", "0", "FileCacheOptions.Memory.PressureThreshold ")]

@@ -73,7 +73,8 @@ internal sealed class MetricsRecorder : IDisposable
         or FileCache.Telemetry.FileCacheTelemetry.Entries or FileCache.Telemetry.FileCacheTelemetry.Bytes
         or FileCache.Telemetry.FileCacheTelemetry.Budget or FileCache.Telemetry.FileCacheTelemetry.Writes
         or FileCache.Telemetry.FileCacheTelemetry.WriteFlushes or FileCache.Telemetry.FileCacheTelemetry.WriteFailures
-        or FileCache.Telemetry.FileCacheTelemetry.WritesPending;
+        or FileCache.Telemetry.FileCacheTelemetry.WritesPending or FileCache.Telemetry.FileCacheTelemetry.WritePendingBytes
+        or FileCache.Telemetry.FileCacheTelemetry.WriteBackPressure;
 
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

@@ -191,7 +191,7 @@ public sealed class WriteBehindTests
         string hung = Path.Join(dir.Root, "hung.txt");
         using var release = new ManualResetEventSlim();
         using var entered = new ManualResetEventSlim();
-        AtomicFile.BeforeRename = path =>
+        Action<string> hang = path =>
         {
             if (path == hung)
             {
@@ -199,6 +199,7 @@ public sealed class WriteBehindTests
                 release.Wait(TimeSpan.FromSeconds(30));
             }
         };
+        AtomicFile.BeforeRename += hang;
         try
         {
             await cache.WriteAsync("p", "hung.txt", Bytes("never"), WriteMode.WriteBehind);
@@ -216,7 +217,7 @@ public sealed class WriteBehindTests
         }
         finally
         {
-            AtomicFile.BeforeRename = null;
+            AtomicFile.BeforeRename -= hang;
             release.Set();
         }
     }
@@ -273,14 +274,15 @@ public sealed class WriteBehindTests
         using var cache = Create(dir.Root, time, o => o.Writing.WriteBehindDelay = TimeSpan.FromHours(1));
         string target = Path.Join(dir.Root, "a.txt");
         await cache.WriteAsync("p", "a.txt", Bytes("first"), WriteMode.WriteBehind);
-        AtomicFile.BeforeRename = path =>
+        int fired = 0;
+        Action<string> writeDuringFlush = path =>
         {
-            if (path == target)
+            if (path == target && Interlocked.Exchange(ref fired, 1) == 0)
             {
-                AtomicFile.BeforeRename = null;
                 cache.WriteAsync("p", "a.txt", Bytes("second"), WriteMode.WriteBehind).AsTask().GetAwaiter().GetResult();
             }
         };
+        AtomicFile.BeforeRename += writeDuringFlush;
         try
         {
             await cache.FlushAsync();
@@ -291,7 +293,7 @@ public sealed class WriteBehindTests
         }
         finally
         {
-            AtomicFile.BeforeRename = null;
+            AtomicFile.BeforeRename -= writeDuringFlush;
         }
 
         Assert.Equal("second", Disk(dir.Root, "a.txt"));
