@@ -60,7 +60,7 @@ public sealed class PublisherSeamTests : IDisposable
         Assert.Equal(InvalidationAcknowledgement.Acknowledged, result.Acknowledgement);
         Assert.Equal(42, result.ClusterSequence);
         Assert.Equal([1L, 2L, 3L], publisher.Applied.Select(a => a.Sequence));
-        Assert.Equal(InvalidationKind.All, publisher.Applied[2].Request.Kind);
+        Assert.IsType<AllInvalidation>(publisher.Applied[2].Request);
     }
 
     [Fact]
