@@ -59,4 +59,11 @@ public sealed class InvalidationOptions
     /// </remarks>
     /// <value>Defaults to <see langword="false"/>: versions are the length and the last-write time.</value>
     public bool ComputeContentHash { get; set; }
+
+    /// <summary>
+    /// Gets or sets the distributed layer that publishes this cache's invalidations and applies the other nodes' (set by
+    /// packages such as <c>Ferrule.FileCache.Redis</c>; code only, not bound from configuration).
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: a single node.</value>
+    public IInvalidationPublisher? Publisher { get; set; }
 }
