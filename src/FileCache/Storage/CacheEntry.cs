@@ -81,6 +81,12 @@ internal sealed class CacheEntry
     /// <summary>The key's process-independent hash, for the TinyLFU sketch; set at insert under the store lock.</summary>
     public int SketchHash;
 
+    /// <summary>
+    /// The TinyLFU policy's request clock when the entry was inserted (its key's last miss), low 32 bits; store lock.
+    /// Fits in the padding after the other small fields, so the entry does not grow.
+    /// </summary>
+    public int PolicyStamp;
+
     // Links of the global and the partition's eviction lists; guarded by the store lock.
     public CacheEntry Prev = null!;
     public CacheEntry Next = null!;
