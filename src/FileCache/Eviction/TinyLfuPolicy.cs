@@ -78,6 +78,9 @@ internal sealed class TinyLfuPolicy
     /// <summary>Gets the share of the budget given to the window (for tests).</summary>
     public double WindowFraction => _windowFraction;
 
+    /// <summary>Sets the window's share of the budget, as the ghost nudges can between climber samples (for tests).</summary>
+    internal void SetWindowFraction(double fraction) => _windowFraction = Math.Clamp(fraction, 0.0, MaxWindowFraction);
+
     /// <summary>Gets the request clock (for tests: how many project counters it read).</summary>
     internal RequestClock Clock => _clock;
 
