@@ -122,8 +122,8 @@ public class CompressionBenchmarks
         FileCacheFactory.Create(new FileCacheOptions
         {
             MaxBytes = 1L << 30,
-            CompressionThresholdBytes = compress ? 1024 : null,
-            AdaptToMemoryPressure = false,
+            Compression = { ThresholdBytes = compress ? 1024 : null },
+            Memory = { AdaptToPressure = false },
         }.AddProject(BenchmarkData.Project, rootPath: null));
 
     /// <summary>Bytes a cache counts per MB of corpus text held, every file inserted once.</summary>

@@ -12,6 +12,9 @@ namespace FileCache.Benchmarks;
 /// Single-threaded cache hits. Every cache holds the same <see cref="KeyCount"/> keys (48-character relative
 /// paths) with 16 KiB <c>byte[]</c> values; every benchmark invocation reads each key once, in order, and
 /// reports the cost of one read (<c>OperationsPerInvoke = KeyCount</c>). Every lookup is checked to hit.
+/// In the same run, the <c>Miss_*</c> rows price a <c>ReadAsync</c> miss of a real 4 KiB file (remove the key, read
+/// it again) through the load pipeline with no stages registered and with one pass-through stage, against the
+/// physical reader alone, which is what a miss called before the pipeline existed.
 /// </summary>
 [MemoryDiagnoser]
 public class HitBenchmarks
@@ -33,6 +36,12 @@ public class HitBenchmarks
     private FusionCache _fusionCache = null!;
     private ServiceProvider _services = null!;
     private HybridCache _hybridCache = null!;
+    private string _root = null!;
+    private IFileCache _diskCache = null!;
+    private IFileCache _stagedCache = null!;
+    private FileKey[] _diskKeys = null!;
+    private FileKey[] _stagedKeys = null!;
+    private int _next;
 
     [GlobalSetup]
     public void Setup()
@@ -65,6 +74,8 @@ public class HitBenchmarks
             _hybridCache.SetAsync(_paths[i], values[i]).AsTask().GetAwaiter().GetResult();
         }
 
+        SetupMisses();
+
         // Every row must read KeyCount hits of the right length; a row that missed would measure something else.
         long expected = (long)KeyCount * ValueBytes;
         foreach (var (name, total) in new (string, long)[]
@@ -92,6 +103,11 @@ public class HitBenchmarks
         _memoryCache.Dispose();
         _fusionCache.Dispose();
         _services.Dispose();
+        var disk = _diskCache.GetStatistics().Total;
+        Console.WriteLine($"// Miss rows: {disk.Hits} hits, {disk.Misses} misses, {disk.Loads} loads (expected 0 hits, loads = misses).");
+        _diskCache.Dispose();
+        _stagedCache.Dispose();
+        Directory.Delete(_root, recursive: true);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = KeyCount)]
@@ -215,4 +231,84 @@ public class HitBenchmarks
     }
 
     private ValueTask<byte[]> HybridMiss() => throw new InvalidOperationException("HybridCache missed in a hit benchmark.");
+
+    /// <summary>Misses per invocation of a <c>Miss_*</c> row.</summary>
+    public const int MissesPerInvoke = 64;
+
+    /// <summary>Size of each file a <c>Miss_*</c> row reads.</summary>
+    public const int FileBytes = 4096;
+
+    /// <summary>The floor of a miss, and what a miss called before the load pipeline: the physical reader alone (open, stat, read, probe, stat).</summary>
+    [Benchmark(OperationsPerInvoke = MissesPerInvoke)]
+    public async Task<long> Miss_PhysicalReader_Direct()
+    {
+        long total = 0;
+        for (int n = 0; n < MissesPerInvoke; n++)
+        {
+            string path = _paths[_next++ & (KeyCount - 1)];
+            var (content, _) = await Sources.PhysicalFileReader.ReadAsync(Path.Join(_root, path), _root, CancellationToken.None);
+            total += content.Length;
+        }
+
+        return total;
+    }
+
+    /// <summary>A miss through the load pipeline with no stages registered (the built-in telemetry, compression and read-through stages).</summary>
+    [Benchmark(OperationsPerInvoke = MissesPerInvoke)]
+    public Task<long> Miss_FileCache_ReadAsync() => MissAsync(_diskCache, _diskKeys);
+
+    /// <summary>A miss through the load pipeline with one registered stage that only calls the next: the general path, with its load context.</summary>
+    [Benchmark(OperationsPerInvoke = MissesPerInvoke)]
+    public Task<long> Miss_FileCache_ReadAsync_OneStage() => MissAsync(_stagedCache, _stagedKeys);
+
+    private async Task<long> MissAsync(IFileCache cache, FileKey[] keys)
+    {
+        long total = 0;
+        for (int n = 0; n < MissesPerInvoke; n++)
+        {
+            var key = keys[_next++ & (KeyCount - 1)];
+            cache.Remove(key);
+            var file = await cache.ReadAsync(key);
+            total += file.Length;
+        }
+
+        return total;
+    }
+
+    private void SetupMisses()
+    {
+        _root = Directory.CreateTempSubdirectory("filecache-hit-bench-").FullName;
+        var bytes = new byte[FileBytes];
+        new Random(7).NextBytes(bytes);
+        foreach (string path in _paths)
+        {
+            string full = Path.Join(_root, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(full, bytes);
+        }
+
+        _root = Keys.PathNormalizer.NormalizeRoot(_root);
+        _diskCache = CreateDiskCache(stage: null);
+        _stagedCache = CreateDiskCache(static (context, next) => next(context));
+        _diskKeys = BenchmarkData.Keys(_diskCache, _paths);
+        _stagedKeys = BenchmarkData.Keys(_stagedCache, _paths);
+        long expected = (long)MissesPerInvoke * FileBytes;
+        if (Miss_PhysicalReader_Direct().GetAwaiter().GetResult() != expected || Miss_FileCache_ReadAsync().GetAwaiter().GetResult() != expected
+            || Miss_FileCache_ReadAsync_OneStage().GetAwaiter().GetResult() != expected)
+        {
+            throw new InvalidOperationException("A miss row did not read its 4 KiB files.");
+        }
+    }
+
+    private IFileCache CreateDiskCache(Loading.FileLoadStage? stage)
+    {
+        var options = new FileCacheOptions().AddProject(BenchmarkData.Project, _root);
+        options.Invalidation.Mode = Invalidation.ValidationMode.None;
+        if (stage is not null)
+        {
+            options.LoadStages.Add(stage);
+        }
+
+        return FileCacheFactory.Create(options);
+    }
 }

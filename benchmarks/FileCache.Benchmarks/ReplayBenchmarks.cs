@@ -57,7 +57,7 @@ public class ReplayBenchmarks
         {
             MaxBytes = Capacity * (OneUnit.Size!.Value + Storage.DefaultFileCache.EntryOverhead),
             EvictionPolicy = policy,
-            AdaptToMemoryPressure = false,
+            Memory = { AdaptToPressure = false },
         }.AddProject(BenchmarkData.Project, rootPath: null));
 
     [Benchmark(Baseline = true)]

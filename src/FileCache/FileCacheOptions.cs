@@ -46,50 +46,12 @@ public sealed class FileCacheOptions
     /// <value>Defaults to 1,000. Must be positive.</value>
     public int MaxExpirationsPerScan { get; set; } = 1000;
 
-    /// <summary>Gets or sets the size from which file contents are stored LZ4-compressed.</summary>
-    /// <value>
-    /// Defaults to <see langword="null"/>: nothing is compressed. When set (at least 64), a file of at least this
-    /// many bytes is compressed on insert and kept compressed if that saves at least
-    /// <see cref="MinCompressionSavings"/>; its bytes count compressed against the budget. Reads decompress: the
-    /// <see cref="CachedFile"/> a hit returns is then a new copy (it allocates); <see cref="IFileCache.TryCopyContent"/>
-    /// and <see cref="IFileCache.TryLeaseContent"/> read without allocating.
-    /// </value>
-    public int? CompressionThresholdBytes { get; set; }
-
-    /// <summary>Gets or sets the fraction of a file's bytes compression must save for the compressed form to be kept.</summary>
-    /// <value>Defaults to 0.25 (keep the LZ4 block if it is at most 75 % of the file). Must be greater than 0 and less than 1.</value>
-    public double MinCompressionSavings { get; set; } = 0.25;
-
     /// <summary>
     /// Whether an entry with a declared <see cref="FileCacheEntryOptions.Size"/> is also charged the measured per-entry
     /// overhead (always, for users). Internal: unit tests of eviction and expiry mechanics turn it off to reason in whole
     /// units ("a budget of 10, entries of size 1"); the tests of the rule itself keep it on.
     /// </summary>
     internal bool ChargeOverheadOnDeclaredSize { get; set; } = true;
-
-    /// <summary>Gets or sets whether the budget in force shrinks while the process is short of memory.</summary>
-    /// <value>
-    /// Defaults to <see langword="true"/>: every <see cref="MemoryCheckInterval"/> the cache reads the GC's memory
-    /// load (which honours container limits) and, above <see cref="MemoryPressureThreshold"/>, lowers its budget
-    /// (evicting down to it) as far as <see cref="MinBudgetFraction"/>; it restores the budget as the load eases.
-    /// </value>
-    public bool AdaptToMemoryPressure { get; set; } = true;
-
-    /// <summary>Gets or sets how often the memory load is checked.</summary>
-    /// <value>Defaults to 5 seconds. Must be positive.</value>
-    public TimeSpan MemoryCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Gets or sets the memory load, as a fraction of the GC's high-memory-load threshold, from which the budget shrinks.</summary>
-    /// <value>Defaults to 0.85. Must be greater than 0 and at most 1. At 1.0 (the GC's threshold) and above, the budget is at its minimum.</value>
-    public double MemoryPressureThreshold { get; set; } = 0.85;
-
-    /// <summary>Gets or sets the smallest fraction of <see cref="MaxBytes"/> the budget shrinks to under memory pressure.</summary>
-    /// <value>Defaults to 0.25. Must be greater than 0 and at most 1 (1 turns shrinking off but keeps the alerts).</value>
-    public double MinBudgetFraction { get; set; } = 0.25;
-
-    /// <summary>Gets the memory loads, as fractions of the GC's high-memory-load threshold, at which <see cref="IFileCache.MemoryAlert"/> is raised.</summary>
-    /// <value>Defaults to 0.9 and 1.0. Each must be positive. An alert fires when the load rises across a threshold; it re-arms when the load falls back below.</value>
-    public IList<double> MemoryAlertThresholds { get; } = new List<double> { 0.9, 1.0 };
 
     /// <summary>Gets or sets the expiration, relative to insertion, applied to entries that set none.</summary>
     /// <value>Defaults to <see langword="null"/>: no expiration. Must be positive when set.</value>
@@ -98,6 +60,14 @@ public sealed class FileCacheOptions
     /// <summary>Gets or sets the sliding expiration applied to entries that set none.</summary>
     /// <value>Defaults to <see langword="null"/>: no sliding expiration. Must be positive when set.</value>
     public TimeSpan? DefaultSlidingExpiration { get; set; }
+
+    /// <summary>Gets the options of the reaction to memory pressure: budget shrinking and memory alerts.</summary>
+    /// <value>Defaults to <see cref="Eviction.FileCacheMemoryOptions"/>'s defaults: adapt to pressure, alerts at 0.9 and 1.0.</value>
+    public Eviction.FileCacheMemoryOptions Memory { get; } = new();
+
+    /// <summary>Gets the options of the LZ4 compression of file contents.</summary>
+    /// <value>Defaults to <see cref="Compression.FileCacheCompressionOptions"/>'s defaults: nothing is compressed.</value>
+    public Compression.FileCacheCompressionOptions Compression { get; } = new();
 
     /// <summary>Gets the options of the detailed statistics (latency histograms, hot keys, history) and of the metrics.</summary>
     /// <value>Statistics on, with the defaults documented on <see cref="FileCacheStatisticsOptions"/>.</value>

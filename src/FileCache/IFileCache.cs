@@ -266,7 +266,7 @@ public interface IFileCache : IDisposable
     /// <summary>Drops every entry of every project; loads under way do not cache their results.</summary>
     void Clear();
 
-    /// <summary>Raised, outside any lock of the cache, when the process's memory load rises across one of <see cref="FileCacheOptions.MemoryAlertThresholds"/>.</summary>
+    /// <summary>Raised, outside any lock of the cache, when the process's memory load rises across one of <see cref="Eviction.FileCacheMemoryOptions.AlertThresholds"/>.</summary>
     event EventHandler<FileCacheMemoryAlertEventArgs>? MemoryAlert;
 
     /// <summary>Gets the cache's monitor (history, alerts, latencies, hot keys); a decorator returns its inner cache's.</summary>

@@ -15,7 +15,7 @@ public static class FileCacheConfigurationExtensions
     /// Registers <see cref="IFileCache"/> like <see cref="FileCacheServiceCollectionExtensions.AddFileCache(IServiceCollection, Action{FileCacheOptions}?)"/>,
     /// with its options bound from <paramref name="configuration"/> (typically <c>configuration.GetSection("FileCache")</c>).
     /// Every option is bindable; a key that names no option, a value that does not convert, and an invalid value all fail
-    /// at start-up. A list in the configuration (<c>MemoryAlertThresholds</c>, <c>Projects</c>, <c>Monitoring:Rules</c>)
+    /// at start-up. A list in the configuration (<c>Memory:AlertThresholds</c>, <c>Projects</c>, <c>Monitoring:Rules</c>)
     /// replaces the default list instead of adding to it.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -98,9 +98,9 @@ public static class FileCacheConfigurationExtensions
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(TrimMessage)]
     internal static void Bind(IConfiguration configuration, FileCacheOptions options)
     {
-        if (configuration.GetSection(nameof(FileCacheOptions.MemoryAlertThresholds)).GetChildren().Any())
+        if (configuration.GetSection(nameof(FileCacheOptions.Memory)).GetSection(nameof(FileCacheOptions.Memory.AlertThresholds)).GetChildren().Any())
         {
-            options.MemoryAlertThresholds.Clear();
+            options.Memory.AlertThresholds.Clear();
         }
 
         configuration.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);

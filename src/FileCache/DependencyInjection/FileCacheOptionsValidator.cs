@@ -1,4 +1,9 @@
+using FileCache.Compression;
+using FileCache.Eviction;
+using FileCache.Invalidation;
 using FileCache.Monitoring;
+using FileCache.Statistics;
+using FileCache.Writing;
 using Microsoft.Extensions.Options;
 
 namespace FileCache.DependencyInjection;
@@ -40,22 +45,29 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
             yield return $"FileCacheOptions.DefaultSlidingExpiration must be positive when set (was {sliding}).";
         }
 
-        foreach (string error in ObservabilityOptionsValidator.Validate(options.Statistics, options.Monitoring))
+        if (!Enum.IsDefined(options.EvictionPolicy))
         {
-            yield return error;
+            yield return $"FileCacheOptions.EvictionPolicy must be Clock or TinyLfu (was {(int)options.EvictionPolicy}).";
         }
 
-        foreach (string error in Eviction.MemoryOptionsValidation.Validate(options))
+        if (options.ExpirationScanInterval <= TimeSpan.Zero)
         {
-            yield return error;
+            yield return $"FileCacheOptions.ExpirationScanInterval must be positive (was {options.ExpirationScanInterval}).";
         }
 
-        foreach (string error in options.Invalidation.Validate("FileCacheOptions.Invalidation"))
+        if (options.MaxExpirationsPerScan <= 0)
         {
-            yield return error;
+            yield return $"FileCacheOptions.MaxExpirationsPerScan must be positive (was {options.MaxExpirationsPerScan}).";
         }
 
-        foreach (string error in options.Writing.Validate("FileCacheOptions.Writing"))
+        // Each nested options class has one validator, in its feature's folder; the messages name the property's path.
+        var nested = FileCacheMemoryOptionsValidator.Validate(options.Memory, "FileCacheOptions.Memory")
+            .Concat(FileCacheCompressionOptionsValidator.Validate(options.Compression, "FileCacheOptions.Compression"))
+            .Concat(FileCacheStatisticsOptionsValidator.Validate(options.Statistics, "FileCacheOptions.Statistics"))
+            .Concat(FileCacheMonitorOptionsValidator.Validate(options.Monitoring, "FileCacheOptions.Monitoring"))
+            .Concat(InvalidationOptionsValidator.Validate(options.Invalidation, "FileCacheOptions.Invalidation"))
+            .Concat(FileCacheWriteOptionsValidator.Validate(options.Writing, "FileCacheOptions.Writing"));
+        foreach (string error in nested)
         {
             yield return error;
         }
@@ -71,7 +83,7 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
                 continue;
             }
 
-            foreach (string error in ValidateProject(project, options.MaxBytes, field))
+            foreach (string error in FileCacheProjectOptionsValidator.Validate(project, options.MaxBytes, field))
             {
                 yield return error;
             }
@@ -80,51 +92,6 @@ internal sealed class FileCacheOptionsValidator : IValidateOptions<FileCacheOpti
             {
                 yield return $"{field}.Name '{project.Name}' is registered twice.";
             }
-        }
-    }
-
-    public static IEnumerable<string> ValidateProject(FileCacheProjectOptions project, long budget, string field)
-    {
-        if (string.IsNullOrEmpty(project.Name))
-        {
-            yield return $"{field}.Name must not be empty.";
-        }
-        else if (project.Name.Contains('\0', StringComparison.Ordinal))
-        {
-            yield return $"{field}.Name must not contain a NUL character.";
-        }
-
-        if (project.RootPath is not null)
-        {
-            if (project.RootPath.Length == 0 || project.RootPath.Contains('\0', StringComparison.Ordinal) || !Path.IsPathFullyQualified(project.RootPath))
-            {
-                yield return $"{field}.RootPath must be an absolute path (was '{project.RootPath}').";
-            }
-            else if (!Directory.Exists(project.RootPath))
-            {
-                yield return $"{field}.RootPath '{project.RootPath}' is not an existing directory.";
-            }
-            else if (project.IgnoreCase && Sources.FileSystemCase.IsCaseSensitive(project.RootPath))
-            {
-                // Keys that ignore case over names that do not: 'a.txt' and 'A.TXT' are two files there, and one key for
-                // both would serve whichever was cached first for either (and hit for a name that does not exist).
-                yield return $"{field}.IgnoreCase is set, but RootPath '{project.RootPath}' is on a case-sensitive file system, where names that differ only in case are different files: leave IgnoreCase off for this root.";
-            }
-        }
-
-        if (project.FileProvider is not null && project.Source is not null)
-        {
-            yield return $"{field}: set FileProvider or Source, not both.";
-        }
-
-        if ((project.FileProvider is not null || project.Source is not null) && project.RootPath is not null)
-        {
-            yield return $"{field}: a project backed by a FileProvider or a Source has no RootPath (it reads nothing from a directory of its own).";
-        }
-
-        if (project.MaxBytes is { } quota && (quota <= 0 || quota > budget))
-        {
-            yield return $"{field}.MaxBytes must be positive and at most FileCacheOptions.MaxBytes ({budget}) when set (was {quota}).";
         }
     }
 }

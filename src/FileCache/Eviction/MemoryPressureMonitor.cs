@@ -2,12 +2,12 @@ namespace FileCache.Eviction;
 
 /// <summary>
 /// Turns memory-load readings into the budget in force and into alerts. Below
-/// <see cref="FileCacheOptions.MemoryPressureThreshold"/> (a fraction of the GC's high-load threshold) the budget
+/// <see cref="FileCacheMemoryOptions.PressureThreshold"/> (a fraction of the GC's high-load threshold) the budget
 /// is the configured one; from there to the high-load threshold it falls linearly to
-/// <see cref="FileCacheOptions.MinBudgetFraction"/> of it. A drop applies at once (the caller evicts); a rise is
+/// <see cref="FileCacheMemoryOptions.MinBudgetFraction"/> of it. A drop applies at once (the caller evicts); a rise is
 /// applied at most a tenth of the configured budget per check, so the cache does not refill the memory it just
 /// gave back the moment the GC has collected it. An alert is raised each time the load rises across one of
-/// <see cref="FileCacheOptions.MemoryAlertThresholds"/>; falling back below re-arms it. Not thread-safe: the
+/// <see cref="FileCacheMemoryOptions.AlertThresholds"/>; falling back below re-arms it. Not thread-safe: the
 /// caller serializes checks.
 /// </summary>
 internal sealed class MemoryPressureMonitor

@@ -194,6 +194,36 @@ internal sealed partial class DefaultFileCache
         {
             WatchSourceFile(partition, source, key.Path);
         }
+        else if (!_pipeline.HasUserStages && source is PhysicalFileSource physical)
+        {
+            // No stages registered: the built-in ones (telemetry, compression, read-through) fused, in the same order,
+            // without a context, a delegate or a state machine per stage: a miss costs what it cost before the pipeline.
+            string fullPath = Path.Join(physical.Root, key.Path);
+            var activity = LoadPipeline.RecordingLoadActivity();
+            byte[] content;
+            FileVersion version;
+            try
+            {
+                (content, version) = await PhysicalFileReader.ReadAsync(fullPath, physical.Root, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (activity is not null && LoadPipeline.TagFailure(activity, ex))
+            {
+                throw; // never reached: the filter tags and declines
+            }
+
+            var block = _pipeline.TryCompress(content, out bool tried);
+            if (activity is not null)
+            {
+                LoadPipeline.TagResult(activity, LoadPipeline.SourceOrigin, content.Length);
+            }
+
+            if (AfterDiskRead is { } pauseDirect)
+            {
+                await pauseDirect(key).ConfigureAwait(false);
+            }
+
+            return NewCachedFile(key, fullPath, content, version, tried, block);
+        }
 
         var context = new FileLoadContext(key, source, cancellationToken);
         await _pipeline.RunAsync(context).ConfigureAwait(false);
@@ -203,14 +233,14 @@ internal sealed partial class DefaultFileCache
             await pause(key).ConfigureAwait(false);
         }
 
-        return NewCachedFile(key, context.Location!, context.Content, context.Version, context);
+        return NewCachedFile(key, context.Location!, context.Content, context.Version, context.CompressionTried, context.CompressedBlock);
     }
 
     /// <summary>Tests only: awaited after a miss has read its file and before the load completes (a slow read).</summary>
     internal Func<FileKey, ValueTask>? AfterDiskRead { get; set; }
 
     /// <summary>The cached form of bytes just read: the version (with its hash if enabled and not given) and when.</summary>
-    private CachedFile NewCachedFile(in FileKey key, string fullPath, ReadOnlyMemory<byte> content, FileVersion version, FileLoadContext? context = null)
+    private CachedFile NewCachedFile(in FileKey key, string fullPath, ReadOnlyMemory<byte> content, FileVersion version, bool compressionTried = false, byte[]? compressedBlock = null)
     {
         if (_inv.ComputeContentHash && version.ContentHash is null)
         {
@@ -225,8 +255,8 @@ internal sealed partial class DefaultFileCache
         return new CachedFile(key, fullPath, content, version, _time.GetUtcNow())
         {
             WrittenJustBeforeRead = FileStat.IsRacy(version, wallNow),
-            CompressionTried = context?.CompressionTried ?? false,
-            CompressedBlock = context?.CompressedBlock,
+            CompressionTried = compressionTried,
+            CompressedBlock = compressedBlock,
         };
     }
 }

@@ -63,19 +63,19 @@ internal sealed partial class DefaultFileCache : IFileCache
         _ticksPerSecond = timeProvider.TimestampFrequency;
         _store = new EntryStore(options.MaxBytes, options.MaxEntryBytes ?? long.MaxValue, options.EvictionPolicy, Math.Max(1, timeProvider.TimestampFrequency));
         _maxExpirationsPerScan = options.MaxExpirationsPerScan;
-        _compressionThreshold = options.CompressionThresholdBytes;
-        _minCompressionSavings = options.MinCompressionSavings;
+        _compressionThreshold = options.Compression.ThresholdBytes;
+        _minCompressionSavings = options.Compression.MinSavings;
         _declaredSizeOverhead = options.ChargeOverheadOnDeclaredSize ? EntryOverhead : 0;
         _sweep = SweepExpired;
         _sweeper = new Eviction.MaintenanceTimer(timeProvider, options.ExpirationScanInterval, _sweep);
         _memory = memory;
-        _pressure = new Eviction.MemoryPressureMonitor(options.MaxBytes, options.MemoryPressureThreshold, options.MinBudgetFraction, options.MemoryAlertThresholds);
+        _pressure = new Eviction.MemoryPressureMonitor(options.MaxBytes, options.Memory.PressureThreshold, options.Memory.MinBudgetFraction, options.Memory.AlertThresholds);
         _checkMemory = CheckMemory;
-        _memoryTimer = options.AdaptToMemoryPressure ? new Eviction.MaintenanceTimer(timeProvider, options.MemoryCheckInterval, _checkMemory) : null;
+        _memoryTimer = options.Memory.AdaptToPressure ? new Eviction.MaintenanceTimer(timeProvider, options.Memory.CheckInterval, _checkMemory) : null;
         _defaultAbsoluteTicks = options.DefaultAbsoluteExpiration is { } absolute ? ToTimestampTicks(absolute) : null;
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
         _diskLoader = LoadFromSourceAsync;
-        _pipeline = new Loading.LoadPipeline(options.LoadStages, options.CompressionThresholdBytes, options.MinCompressionSavings);
+        _pipeline = new Loading.LoadPipeline(options.LoadStages, options.Compression.ThresholdBytes, options.Compression.MinSavings);
         // Instruments registered on a meter live as long as the meter; reaching the partitions through a weak
         // reference keeps an undisposed cache collectable (a test checks it).
         var self = new WeakReference<DefaultFileCache>(this);
@@ -112,7 +112,7 @@ internal sealed partial class DefaultFileCache : IFileCache
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(project);
-        var errors = DependencyInjection.FileCacheOptionsValidator.ValidateProject(project, _store.Budget, "project").ToList();
+        var errors = DependencyInjection.FileCacheProjectOptionsValidator.Validate(project, _store.Budget, "project").ToList();
         if (errors.Count > 0)
         {
             Throw.Argument(string.Join(" ", errors), nameof(project));

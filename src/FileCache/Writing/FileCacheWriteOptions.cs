@@ -28,28 +28,4 @@ public sealed class FileCacheWriteOptions
     /// atomic), but a power loss may leave an empty or partial file where the rename was not yet durable.
     /// </value>
     public bool FlushToDisk { get; set; } = true;
-
-    /// <summary>One message per invalid field, each naming it under <paramref name="prefix"/>.</summary>
-    internal IEnumerable<string> Validate(string prefix)
-    {
-        if (WriteBehindDelay < TimeSpan.Zero)
-        {
-            yield return $"{prefix}.WriteBehindDelay must not be negative (was {WriteBehindDelay}).";
-        }
-
-        if (RetryDelay <= TimeSpan.Zero)
-        {
-            yield return $"{prefix}.RetryDelay must be positive (was {RetryDelay}).";
-        }
-
-        if (MaxRetryDelay < RetryDelay)
-        {
-            yield return $"{prefix}.MaxRetryDelay must be at least RetryDelay (was {MaxRetryDelay}, RetryDelay {RetryDelay}).";
-        }
-
-        if (DisposeFlushTimeout < TimeSpan.Zero)
-        {
-            yield return $"{prefix}.DisposeFlushTimeout must not be negative (was {DisposeFlushTimeout}).";
-        }
-    }
 }

@@ -61,10 +61,17 @@ public sealed class StateLoaderTests
         using var cache = CacheFixture.Create(1 << 24);
         var options = CacheFixture.Size(10);
         var state = new Settings("x");
-        var keys = Enumerable.Range(0, 3 * (Rounds + 1)).Select(i => cache.CreateKey("p", $"k{i}")).ToArray();
+        var keys = Enumerable.Range(0, 6 * (Rounds + 1)).Select(i => cache.CreateKey("p", $"k{i}")).ToArray();
 
-        long withState = MissBytes(cache, keys.AsSpan(0, Rounds + 1), state, options, withState: true);
-        long withClosure = MissBytes(cache, keys.AsSpan(Rounds + 1, Rounds + 1), state, options, withState: false);
+        // Three alternating rounds each, keeping the smallest: one round can be charged for a one-off allocation of the
+        // thread or of the store (a table resize, a first use) that has nothing to do with the loader's shape.
+        long withState = long.MaxValue;
+        long withClosure = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            withState = Math.Min(withState, MissBytes(cache, keys.AsSpan(2 * round * (Rounds + 1), Rounds + 1), state, options, withState: true));
+            withClosure = Math.Min(withClosure, MissBytes(cache, keys.AsSpan((2 * round + 1) * (Rounds + 1), Rounds + 1), state, options, withState: false));
+        }
 
         Assert.True(withState < withClosure, $"a miss with state allocated {withState / Rounds} B, with a closure {withClosure / Rounds} B");
     }

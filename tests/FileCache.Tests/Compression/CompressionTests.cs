@@ -24,7 +24,7 @@ public class CompressionTests
     }
 
     private static IFileCache Create(string root, int? threshold = 1024) =>
-        FileCacheFactory.Create(new FileCacheOptions { CompressionThresholdBytes = threshold, AdaptToMemoryPressure = false }.AddProject("p", root));
+        FileCacheFactory.Create(new FileCacheOptions { Compression = { ThresholdBytes = threshold }, Memory = { AdaptToPressure = false } }.AddProject("p", root));
 
     private static void AssertAllReadsReturn(IFileCache cache, FileKey key, byte[] expected)
     {
@@ -147,7 +147,7 @@ public class CompressionTests
     [InlineData(1024, 1.0)]
     public void Options_InvalidCompressionSettings_FailAtStartup(int threshold, double savings)
     {
-        var options = new FileCacheOptions { CompressionThresholdBytes = threshold, MinCompressionSavings = savings }.AddProject("p", null);
+        var options = new FileCacheOptions { Compression = { ThresholdBytes = threshold, MinSavings = savings } }.AddProject("p", null);
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => FileCacheFactory.Create(options));
         Assert.Single(error.Failures);
     }

@@ -10,7 +10,7 @@ public sealed class LeaseTests
 
     private static (IFileCache Cache, FileKey Key) CreateCompressed()
     {
-        var cache = FileCacheFactory.Create(new FileCacheOptions { CompressionThresholdBytes = 64, AdaptToMemoryPressure = false }.AddProject("p", null));
+        var cache = FileCacheFactory.Create(new FileCacheOptions { Compression = { ThresholdBytes = 64 }, Memory = { AdaptToPressure = false } }.AddProject("p", null));
         var key = cache.CreateKey("p", "f.txt");
         Assert.True(cache.Set(key, new CachedFile(key, "/f.txt", Content, default, default)));
         Assert.True(cache.GetStatistics().Total.Bytes < Content.Length, "the content is held compressed, so the lease rents a buffer");
@@ -119,7 +119,7 @@ public sealed class LeaseTests
     [Fact]
     public void Dispose_OfAnUncompressedLeaseAndItsCopy_DoesNothingToTheCachedBytes()
     {
-        using var cache = FileCacheFactory.Create(new FileCacheOptions { CompressionThresholdBytes = null, AdaptToMemoryPressure = false }.AddProject("p", null));
+        using var cache = FileCacheFactory.Create(new FileCacheOptions { Compression = { ThresholdBytes = null }, Memory = { AdaptToPressure = false } }.AddProject("p", null));
         var key = cache.CreateKey("p", "f.txt");
         cache.Set(key, new CachedFile(key, "/f.txt", Content, default, default));
 

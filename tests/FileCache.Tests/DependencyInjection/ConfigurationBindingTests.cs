@@ -20,14 +20,14 @@ public sealed class ConfigurationBindingTests
         ["EvictionPolicy"] = "Clock",
         ["ExpirationScanInterval"] = "00:00:07",
         ["MaxExpirationsPerScan"] = "77",
-        ["CompressionThresholdBytes"] = "4096",
-        ["MinCompressionSavings"] = "0.4",
-        ["AdaptToMemoryPressure"] = "False",
-        ["MemoryCheckInterval"] = "00:00:09",
-        ["MemoryPressureThreshold"] = "0.7",
-        ["MinBudgetFraction"] = "0.5",
-        ["MemoryAlertThresholds:0"] = "0.6",
-        ["MemoryAlertThresholds:1"] = "0.8",
+        ["Compression:ThresholdBytes"] = "4096",
+        ["Compression:MinSavings"] = "0.4",
+        ["Memory:AdaptToPressure"] = "False",
+        ["Memory:CheckInterval"] = "00:00:09",
+        ["Memory:PressureThreshold"] = "0.7",
+        ["Memory:MinBudgetFraction"] = "0.5",
+        ["Memory:AlertThresholds:0"] = "0.6",
+        ["Memory:AlertThresholds:1"] = "0.8",
         ["DefaultAbsoluteExpiration"] = "01:00:00",
         ["DefaultSlidingExpiration"] = "00:10:00",
         ["Statistics:Enabled"] = "False",
@@ -83,7 +83,7 @@ public sealed class ConfigurationBindingTests
             Assert.True(Matches(Read(options, path), text), $"{path}: bound {Read(options, path)}, configured {text}");
         }
 
-        Assert.Equal([0.6, 0.8], options.MemoryAlertThresholds); // replaced, not appended to the defaults
+        Assert.Equal([0.6, 0.8], options.Memory.AlertThresholds); // replaced, not appended to the defaults
         Assert.Equal(2, options.Projects.Count);
         Assert.Single(options.Monitoring.Rules);
     }
@@ -93,7 +93,7 @@ public sealed class ConfigurationBindingTests
     {
         var options = Bound(new Dictionary<string, string?> { ["MaxBytes"] = "1000000" });
 
-        Assert.Equal([0.9, 1.0], options.MemoryAlertThresholds);
+        Assert.Equal([0.9, 1.0], options.Memory.AlertThresholds);
         Assert.Equal(1000000, options.MaxBytes);
     }
 
@@ -112,7 +112,8 @@ public sealed class ConfigurationBindingTests
 
         Assert.Equal(512L * 1024 * 1024, options.MaxBytes);
         Assert.Contains(options.Projects, p => p.Name == "notes");
-        Assert.Equal([0.8, 0.95], options.MemoryAlertThresholds);
+        Assert.Equal([0.8, 0.95], options.Memory.AlertThresholds);
+        Assert.Equal(16384, options.Compression.ThresholdBytes);
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.Writing.WriteBehindDelay);
     }
 
@@ -121,6 +122,11 @@ public sealed class ConfigurationBindingTests
     [InlineData("Writing:RetryDelay", "00:00:00", "FileCacheOptions.Writing.RetryDelay ")]
     [InlineData("Invalidation:StormThreshold", "0", "FileCacheOptions.Invalidation.StormThreshold")]
     [InlineData("Projects:0:Name", "", "FileCacheOptions.Projects[0]")]
+    [InlineData("Memory:PressureThreshold", "0", "FileCacheOptions.Memory.PressureThreshold ")]
+    [InlineData("Memory:AlertThresholds:0", "-1", "FileCacheOptions.Memory.AlertThresholds ")]
+    [InlineData("Compression:ThresholdBytes", "10", "FileCacheOptions.Compression.ThresholdBytes ")]
+    [InlineData("Compression:MinSavings", "1", "FileCacheOptions.Compression.MinSavings ")]
+    [InlineData("Statistics:HotKeyCount", "0", "FileCacheOptions.Statistics.HotKeyCount ")]
     public async Task StartAsync_InvalidConfiguration_FailsAtStartUp(string key, string value, string messageStart)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -138,6 +144,7 @@ public sealed class ConfigurationBindingTests
     [InlineData("MaxByts", "100")]          // a typo names no option
     [InlineData("MaxBytes", "lots")]        // does not convert
     [InlineData("EvictionPolicy", "Random")] // no such value
+    [InlineData("CompressionThresholdBytes", "4096")] // a flat name from before Compression was nested
     public async Task StartAsync_UnbindableConfiguration_FailsAtStartUp(string key, string value)
     {
         var builder = Host.CreateApplicationBuilder();

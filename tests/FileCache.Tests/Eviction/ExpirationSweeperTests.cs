@@ -14,7 +14,7 @@ public class ExpirationSweeperTests
         {
             o.ExpirationScanInterval = TimeSpan.FromSeconds(1);
             o.MaxExpirationsPerScan = perScan;
-            o.AdaptToMemoryPressure = false;
+            o.Memory.AdaptToPressure = false;
         });
 
     private static FileCacheEntryOptions Expiring(int seconds) => new() { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds) };

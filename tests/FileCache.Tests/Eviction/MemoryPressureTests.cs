@@ -13,9 +13,7 @@ public class MemoryPressureTests
         {
             MaxBytes = 1000,
             ChargeOverheadOnDeclaredSize = false, // sizes in whole units
-            MemoryCheckInterval = TimeSpan.FromSeconds(1),
-            MemoryPressureThreshold = 0.85,
-            MinBudgetFraction = 0.25,
+            Memory = { CheckInterval = TimeSpan.FromSeconds(1), PressureThreshold = 0.85, MinBudgetFraction = 0.25 },
             EvictionPolicy = policy,
         }.AddProject("p", null);
         return new DefaultFileCache(options, time, memory);
@@ -107,7 +105,7 @@ public class MemoryPressureTests
     {
         var time = new FakeTimeProvider();
         var memory = new FakeMemory { Ratio = 2.0 };
-        var options = new FileCacheOptions { MaxBytes = 1000, AdaptToMemoryPressure = false }.AddProject("p", null);
+        var options = new FileCacheOptions { MaxBytes = 1000, Memory = { AdaptToPressure = false } }.AddProject("p", null);
         using var cache = new DefaultFileCache(options, time, memory);
 
         time.Advance(TimeSpan.FromMinutes(1));
@@ -132,7 +130,7 @@ public class MemoryManagementStressTests
     public void ReadsWritesSweepsAndBudgetChanges_Concurrently_KeepTheStoreConsistent(EvictionPolicy policy)
     {
         var time = new FakeTimeProvider();
-        var options = new FileCacheOptions { MaxBytes = 20_000, EvictionPolicy = policy, CompressionThresholdBytes = 64 }.AddProject("p", null);
+        var options = new FileCacheOptions { MaxBytes = 20_000, EvictionPolicy = policy, Compression = { ThresholdBytes = 64 } }.AddProject("p", null);
         using var cache = new DefaultFileCache(options, time, new FlappingMemory());
         var keys = Enumerable.Range(0, 3_000).Select(i => cache.CreateKey("p", $"f{i}.txt")).ToArray();
         byte[] text = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<Project Sdk=\"Microsoft.NET.Sdk\" />\n", 20)));

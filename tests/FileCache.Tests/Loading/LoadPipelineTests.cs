@@ -130,7 +130,7 @@ public sealed class LoadPipelineTests
         bool sawUncompressed = false;
         using var cache = Create(source, o =>
         {
-            o.CompressionThresholdBytes = 1024;
+            o.Compression.ThresholdBytes = 1024;
             o.LoadStages.Add(async (context, next) =>
             {
                 await next(context);

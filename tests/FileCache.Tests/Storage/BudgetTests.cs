@@ -126,7 +126,7 @@ public class CompressedBudgetTests(ITestOutputHelper output)
         }
 
         long before = GC.GetTotalMemory(forceFullCollection: true);
-        var options = new FileCacheOptions { MaxBytes = 1L << 30, CompressionThresholdBytes = 4096, AdaptToMemoryPressure = false };
+        var options = new FileCacheOptions { MaxBytes = 1L << 30, Compression = { ThresholdBytes = 4096 }, Memory = { AdaptToPressure = false } };
         options.Invalidation.Mode = FileCache.Invalidation.ValidationMode.None;
         using var cache = FileCacheFactory.Create(options.AddProject("p", dir.Root));
         long raw = 0;

@@ -22,7 +22,7 @@ public class ByteAccountingTests(ITestOutputHelper output)
     /// <summary>Retained heap per entry: full collections before and after inserting <see cref="Entries"/> entries.</summary>
     private static double RetainedPerEntry(Action<IFileCache, FileKey, int> insert, out long counted, out double allocatedPerEntry)
     {
-        using var cache = FileCacheFactory.Create(new FileCacheOptions { MaxBytes = 1L << 40, AdaptToMemoryPressure = false }.AddProject("p", null));
+        using var cache = FileCacheFactory.Create(new FileCacheOptions { MaxBytes = 1L << 40, Memory = { AdaptToPressure = false } }.AddProject("p", null));
         var keys = Enumerable.Range(0, Entries).Select(i => cache.CreateKey("p", $"src/module-{i / 100:D4}/file-{i:D8}.cs")).ToArray();
         insert(cache, cache.CreateKey("p", "warm-up"), -1);
 

@@ -20,7 +20,7 @@ public class FeatureMetricsTests
 
         using var meters = new TestMeterFactory();
         using var recorder = new MetricsRecorder(meters);
-        var options = new FileCacheOptions { CompressionThresholdBytes = 1024, AdaptToMemoryPressure = false }.AddProject("p", dir.Root);
+        var options = new FileCacheOptions { Compression = { ThresholdBytes = 1024 }, Memory = { AdaptToPressure = false } }.AddProject("p", dir.Root);
         using var cache = FileCacheFactory.Create(options, new FakeTimeProvider(), meters);
 
         var xml = await cache.ReadAsync("p", "a.xml");
@@ -38,7 +38,7 @@ public class FeatureMetricsTests
         var memory = new FakeMemory();
         using var meters = new TestMeterFactory();
         using var recorder = new MetricsRecorder(meters);
-        var options = new FileCacheOptions { MaxBytes = 1000, MemoryCheckInterval = TimeSpan.FromSeconds(1) }.AddProject("p", null);
+        var options = new FileCacheOptions { MaxBytes = 1000, Memory = { CheckInterval = TimeSpan.FromSeconds(1) } }.AddProject("p", null);
         using var cache = new DefaultFileCache(options, time, memory, meters);
 
         memory.Ratio = 0.95;

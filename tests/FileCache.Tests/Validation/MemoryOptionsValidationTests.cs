@@ -13,20 +13,17 @@ public class MemoryOptionsValidationTests
             EvictionPolicy = (EvictionPolicy)7,
             ExpirationScanInterval = TimeSpan.Zero,
             MaxExpirationsPerScan = 0,
-            CompressionThresholdBytes = 10,
-            MinCompressionSavings = 1.5,
-            MemoryCheckInterval = TimeSpan.FromSeconds(-1),
-            MemoryPressureThreshold = 0,
-            MinBudgetFraction = 2,
+            Compression = { ThresholdBytes = 10, MinSavings = 1.5 },
+            Memory = { CheckInterval = TimeSpan.FromSeconds(-1), PressureThreshold = 0, MinBudgetFraction = 2 },
         }.AddProject("p", null);
-        options.MemoryAlertThresholds.Add(double.NaN);
+        options.Memory.AlertThresholds.Add(double.NaN);
 
         var ex = Assert.Throws<OptionsValidationException>(() => FileCacheFactory.Create(options));
 
         string[] fields =
         [
-            "EvictionPolicy", "ExpirationScanInterval", "MaxExpirationsPerScan", "CompressionThresholdBytes", "MinCompressionSavings",
-            "MemoryCheckInterval", "MemoryPressureThreshold", "MinBudgetFraction", "MemoryAlertThresholds",
+            "EvictionPolicy", "ExpirationScanInterval", "MaxExpirationsPerScan", "Compression.ThresholdBytes", "Compression.MinSavings",
+            "Memory.CheckInterval", "Memory.PressureThreshold", "Memory.MinBudgetFraction", "Memory.AlertThresholds",
         ];
         Assert.Equal(fields.Length, ex.Failures.Count());
         foreach (string field in fields)

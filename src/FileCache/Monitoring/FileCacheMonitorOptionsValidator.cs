@@ -1,38 +1,10 @@
-using FileCache.Statistics;
-
 namespace FileCache.Monitoring;
 
-/// <summary>Validates the statistics and monitor options for the options validator: one message per invalid field.</summary>
-internal static class ObservabilityOptionsValidator
+/// <summary>Start-up checks of <see cref="FileCacheMonitorOptions"/> (the alert rules): one message per invalid property, named by its path.</summary>
+internal static class FileCacheMonitorOptionsValidator
 {
-    public static IEnumerable<string> Validate(FileCacheStatisticsOptions statistics, FileCacheMonitorOptions monitoring)
+    public static IEnumerable<string> Validate(FileCacheMonitorOptions monitoring, string path)
     {
-        const string S = "FileCacheOptions.Statistics";
-        if (statistics.HitSampleRate is < 1 or > 65536 || !IsPowerOfTwo(statistics.HitSampleRate))
-        {
-            yield return $"{S}.HitSampleRate must be a power of two from 1 to 65536 (was {statistics.HitSampleRate}).";
-        }
-
-        if (statistics.HitTimingRate < statistics.HitSampleRate || statistics.HitTimingRate > (1 << 20) || !IsPowerOfTwo(statistics.HitTimingRate))
-        {
-            yield return $"{S}.HitTimingRate must be a power of two from HitSampleRate ({statistics.HitSampleRate}) to 1048576 (was {statistics.HitTimingRate}).";
-        }
-
-        if (statistics.HotKeyCount is < 1 or > 1000)
-        {
-            yield return $"{S}.HotKeyCount must be from 1 to 1000 (was {statistics.HotKeyCount}).";
-        }
-
-        if (statistics.HistoryInterval is { } interval && interval < TimeSpan.FromMilliseconds(10))
-        {
-            yield return $"{S}.HistoryInterval must be at least 10 ms when set (was {interval}).";
-        }
-
-        if (statistics.HistoryCapacity is < 2 or > 1_000_000)
-        {
-            yield return $"{S}.HistoryCapacity must be from 2 to 1000000 (was {statistics.HistoryCapacity}).";
-        }
-
         var names = new HashSet<string>(StringComparer.Ordinal);
         if (monitoring.UseBuiltInRules)
         {
@@ -44,7 +16,7 @@ internal static class ObservabilityOptionsValidator
 
         for (int i = 0; i < monitoring.Rules.Count; i++)
         {
-            string field = $"FileCacheOptions.Monitoring.Rules[{i}]";
+            string field = $"{path}.Rules[{i}]";
             var rule = monitoring.Rules[i];
             if (rule is null)
             {
@@ -99,6 +71,4 @@ internal static class ObservabilityOptionsValidator
             }
         }
     }
-
-    private static bool IsPowerOfTwo(int value) => value > 0 && (value & (value - 1)) == 0;
 }
