@@ -21,8 +21,16 @@ internal sealed record CapacityResult(int Capacity, HitCount Lru, HitCount FileC
     /// <summary>TinyLFU minus strict LRU, in hundredths of a point.</summary>
     public long TinyLfuDeltaHundredths => HitCount.RoundHalfAwayFromZero((TinyLfu.Hits - Lru.Hits) * 10_000, Lru.Requests);
 
-    /// <summary>Is TinyLFU at most <see cref="Simulator.MaxShortfallPoints"/> below strict LRU? Exact, on hit counts.</summary>
-    public bool TinyLfuWithinTolerance => TinyLfu.Requests == 0 || (Lru.Hits - TinyLfu.Hits) * 100 <= Lru.Requests * Simulator.MaxShortfallPoints;
+    /// <summary>
+    /// Is TinyLFU at most <see cref="Simulator.MaxShortfallPoints"/> below strict LRU? Exact, on hit counts. Where
+    /// ConcurrentLfu (W-TinyLFU with the same hill climber) is itself more than that below strict LRU (a recency trace on
+    /// which every adaptive window lags LRU), TinyLFU must instead be at least that far above ConcurrentLfu.
+    /// </summary>
+    public bool TinyLfuWithinTolerance => TinyLfu.Requests == 0 || (Lru.Hits - TinyLfu.Hits) * 100 <= Lru.Requests * Simulator.MaxShortfallPoints
+        || (BitFasterLfu.Requests != 0 && (Lru.Hits - BitFasterLfu.Hits) * 100 > Lru.Requests * Simulator.MaxShortfallPoints && (TinyLfu.Hits - BitFasterLfu.Hits) * 100 >= Lru.Requests * Simulator.MaxShortfallPoints);
+
+    /// <summary>Is TinyLFU at most <see cref="Simulator.MaxShortfallPoints"/> below BitFaster's ConcurrentLfu? Exact, on hit counts.</summary>
+    public bool TinyLfuNearConcurrentLfu => BitFasterLfu.Requests == 0 || (BitFasterLfu.Hits - TinyLfu.Hits) * 100 <= BitFasterLfu.Requests * Simulator.MaxShortfallPoints;
 
     /// <summary>Is TinyLFU at least 20% (relative) above strict LRU, and above it at all? Exact, on hit counts.</summary>
     public bool TinyLfuBeatsLruBy20Percent => TinyLfu.Hits * 10 >= Lru.Hits * 12 && TinyLfu.Hits > Lru.Hits;

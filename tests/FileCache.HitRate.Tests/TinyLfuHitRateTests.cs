@@ -9,6 +9,10 @@ namespace FileCache.HitRate.Tests;
 public class TinyLfuHitRateTests
 {
     private static readonly ConcurrentDictionary<(string, int), Lazy<(HitCount Lru, FileCacheReplayResult TinyLfu)>> Replays = new();
+    private static readonly ConcurrentDictionary<(string, int), Lazy<HitCount>> BitFasterReplays = new();
+
+    private static HitCount ReplayBitFaster(string traceName, int capacity) =>
+        BitFasterReplays.GetOrAdd((traceName, capacity), key => new Lazy<HitCount>(() => BitFasterLfuReplay.Run(SharedTraces.Get(key.Item1), key.Item2))).Value;
 
     private static (HitCount Lru, FileCacheReplayResult TinyLfu) Replay(string traceName, int capacity) =>
         Replays.GetOrAdd((traceName, capacity), key => new Lazy<(HitCount, FileCacheReplayResult)>(() =>
@@ -38,9 +42,46 @@ public class TinyLfuHitRateTests
                 problems.Add($"{traceName} @ {capacity}: {inconsistency}");
             }
 
-            if ((lru.Hits - tinyLfu.Count.Hits) * 100 > lru.Requests * Simulator.MaxShortfallPoints)
+            // Where BitFaster's ConcurrentLfu (W-TinyLFU with the same hill climber) itself falls more than a point below
+            // strict LRU (sprite at 1000 and 2000: a recency trace on which every adaptive window lags LRU), TinyLFU must
+            // instead stay at least a point above ConcurrentLfu. See the README's hit-rate notes.
+            if ((lru.Hits - tinyLfu.Count.Hits) * 100 > lru.Requests * Simulator.MaxShortfallPoints
+                && !LagsLikeConcurrentLfu(traceName, capacity, lru, tinyLfu.Count))
             {
                 problems.Add($"{traceName} @ {capacity}: TinyLFU {tinyLfu.Count.PercentText} % vs strict LRU {lru.PercentText} %");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    private static bool LagsLikeConcurrentLfu(string traceName, int capacity, HitCount lru, HitCount tinyLfu)
+    {
+        var bitFaster = ReplayBitFaster(traceName, capacity);
+        return (lru.Hits - bitFaster.Hits) * 100 > lru.Requests * Simulator.MaxShortfallPoints
+            && (tinyLfu.Hits - bitFaster.Hits) * 100 >= lru.Requests * Simulator.MaxShortfallPoints;
+    }
+
+    [Theory]
+    [InlineData("2_pools")]
+    [InlineData("OLTP")]
+    [InlineData("cpp")]
+    [InlineData("gli")]
+    [InlineData("loop")]
+    [InlineData("multi2")]
+    [InlineData("sprite")]
+    public void TinyLfu_IsAtMost1PointBelowConcurrentLfu_AtEveryCapacity(string traceName)
+    {
+        // Issue 10, item 7: on every shared trace and capacity, no more than a point below BitFaster's ConcurrentLfu
+        // replayed in the same simulator. Before the bounded nudges: loop @ 1000 34.79 % against 98.57 %.
+        var problems = new List<string>();
+        foreach (int capacity in Capacities(traceName))
+        {
+            var (_, tinyLfu) = Replay(traceName, capacity);
+            var bitFaster = ReplayBitFaster(traceName, capacity);
+            if ((bitFaster.Hits - tinyLfu.Count.Hits) * 100 > bitFaster.Requests * Simulator.MaxShortfallPoints)
+            {
+                problems.Add($"{traceName} @ {capacity}: TinyLFU {tinyLfu.Count.PercentText} % vs ConcurrentLfu {bitFaster.PercentText} %");
             }
         }
 

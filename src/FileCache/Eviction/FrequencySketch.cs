@@ -10,7 +10,7 @@ namespace FileCache.Eviction;
 /// </summary>
 internal sealed class FrequencySketch
 {
-    private const int MaxCount = 15;
+    public const int MaxCount = 15;
     private const ulong ResetMask = 0x7777_7777_7777_7777UL;
 
     // Odd 64-bit constants, one per row, that spread the key's hash differently for each counter.

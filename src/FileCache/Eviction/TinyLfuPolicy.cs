@@ -11,7 +11,10 @@ namespace FileCache.Eviction;
 /// folded into the sketch when the evictor next looks at the entry; misses are counted at insert. The window's
 /// share adapts: a hill climber moves it from the hit ratio of each sample of requests, and short-range ghost
 /// regrets nudge it at once (a miss on a key just turned away grows it; on a key just displaced, shrinks it).
-/// Everything here runs under the store lock; readers never touch it.
+/// Both nudges are bounded: the window never holds less than one entry, and a returning key grows it only when some
+/// window could have kept that key (its reuse distance, in requests, is below the entries held), so that a loop just
+/// longer than the cache cannot feed the window its own regrets. Everything here runs under the store lock; readers
+/// never touch it.
 /// </summary>
 /// <remarks>
 /// Size-aware: every comparison is one candidate against one victim, so a large cold candidate must beat each
@@ -42,7 +45,7 @@ internal sealed class TinyLfuPolicy
     private readonly CacheEntry _probation = new();
     private readonly CacheEntry _protected = new();
     private readonly CacheEntry _candidates = new();
-    private readonly Func<(long Hits, long Misses)> _requests;
+    private readonly RequestClock _clock = new();
     private readonly FrequencySketch _sketch = new(64);
     private readonly GhostSet _rejected = new();
     private readonly GhostSet _displaced = new();
@@ -61,19 +64,42 @@ internal sealed class TinyLfuPolicy
     private long _sampleMisses;
     private int _insertsSinceCheck;
 
+    // Whether the climber's last move changed the window (it may sit at a bound), and whether a sample was taken yet.
+    private bool _moved = true;
+    private bool _sampled;
+
     /// <param name="budget">The effective byte budget.</param>
-    /// <param name="requests">Returns the cache's total hits and misses so far (read once per few dozen inserts).</param>
-    public TinyLfuPolicy(long budget, Func<(long Hits, long Misses)> requests)
+    public TinyLfuPolicy(long budget)
     {
         _budget = budget;
-        _requests = requests;
         _step = StepFraction;
     }
 
     /// <summary>Gets the share of the budget given to the window (for tests).</summary>
     public double WindowFraction => _windowFraction;
 
-    private long WindowMax => (long)(_budget * _windowFraction);
+    /// <summary>Sets the window's share of the budget, as the ghost nudges can between climber samples (for tests).</summary>
+    internal void SetWindowFraction(double fraction) => _windowFraction = Math.Clamp(fraction, 0.0, MaxWindowFraction);
+
+    /// <summary>Gets the request clock (for tests: how many project counters it read).</summary>
+    internal RequestClock Clock => _clock;
+
+    /// <summary>Gets the entries held in the policy's segments.</summary>
+    private long EntriesHeld => _counts[Window] + _counts[Probation] + _counts[Protected] + _counts[Candidate];
+
+    /// <summary>
+    /// The window never holds less than one entry of average size (as in Caffeine and BitFaster): a new key gets one
+    /// chance to be read again before it must beat a probation victim, and the ghost nudges cannot drive it to zero.
+    /// </summary>
+    private long WindowMax
+    {
+        get
+        {
+            long held = EntriesHeld;
+            long oneEntry = held == 0 ? 1 : Math.Max(1, (_bytes[Window] + _bytes[Probation] + _bytes[Protected] + _bytes[Candidate]) / held);
+            return Math.Max((long)(_budget * _windowFraction), oneEntry);
+        }
+    }
 
     private long ProtectedMax => (long)((_budget - WindowMax) * ProtectedFraction);
 
@@ -93,11 +119,20 @@ internal sealed class TinyLfuPolicy
         _sketch.EnsureCapacity((int)Math.Min(int.MaxValue, entriesHeld + 1));
         _sketch.Add(entry.SketchHash);
         Enter(entry, Window);
+        _clock.Advance(entry.Partition);
+        int now = (int)_clock.Now;
+        entry.PolicyStamp = now;
         // A miss on a key the filter recently turned away says the window is too small; a miss on a key it
-        // recently displaced for a newcomer says the window (recency) is winning too much.
-        if (_rejected.Remove(entry.SketchHash))
+        // recently displaced for a newcomer says the window (recency) is winning too much. The grow counts only when
+        // a window could have kept the key: between its last miss and now fewer requests went by than the cache holds
+        // entries. (Any split of the cache serves at most the entries it holds; on a loop longer than the cache every
+        // turned-away key returns after a whole loop, and growing the window for it would only turn more keys away.)
+        if (_rejected.Remove(entry.SketchHash, out long lastMiss))
         {
-            _windowFraction = Math.Min(MaxWindowFraction, _windowFraction + GhostStepFraction(entry));
+            if (unchecked(now - (int)lastMiss) < EntriesHeld)
+            {
+                _windowFraction = Math.Min(MaxWindowFraction, _windowFraction + GhostStepFraction(entry));
+            }
         }
         else if (_displaced.Remove(entry.SketchHash))
         {
@@ -171,7 +206,7 @@ internal sealed class TinyLfuPolicy
             }
             else
             {
-                _rejected.Remember(candidate.SketchHash, GhostCapacity);
+                _rejected.Remember(candidate.SketchHash, GhostCapacity, candidate.PolicyStamp);
             }
 
             evict(admit ? victim : candidate);
@@ -245,13 +280,14 @@ internal sealed class TinyLfuPolicy
             return true;
         }
 
-        if (candidateFrequency <= 5)
+        if (candidateFrequency <= 5 || victimFrequency < FrequencySketch.MaxCount)
         {
             return false;
         }
 
-        // A warm candidate sometimes wins a tie or a narrow loss, so that an attacker cannot pin a victim in
-        // place by inflating its frequency (and the window does not starve on hash collisions).
+        // Against a victim whose count is saturated (the sketch cannot tell how popular it really is), a warm candidate
+        // sometimes wins, so that an attacker cannot pin a victim in place by inflating its frequency. Below saturation
+        // a tie is an honest tie: admitting at random there churns the main region on loops.
         _random ^= _random << 13;
         _random ^= _random >> 17;
         _random ^= _random << 5;
@@ -278,11 +314,13 @@ internal sealed class TinyLfuPolicy
     /// <summary>
     /// Every sample of about 10 x the entries held in requests, compares the hit ratio with the previous
     /// sample's: keeps moving the window size the same way while it helps, reverses when it hurts; the step
-    /// shrinks over time and restarts when the ratio jumps (the workload changed).
+    /// shrinks over time and restarts when the ratio jumps (the workload changed). The first sample is only a baseline.
+    /// When the last move could not change the window (it sat at a bound), a change in the ratio is not the climber's
+    /// doing: only a drop as large as a restart turns it around then, so noise cannot pull the window off a bound.
     /// </summary>
     private void Climb(long entriesHeld)
     {
-        var (hits, misses) = _requests();
+        long hits = _clock.Hits, misses = _clock.Misses;
         long sampleHits = hits - _sampleHits;
         long sampleRequests = sampleHits + (misses - _sampleMisses);
         if (sampleRequests < SampleMultiplier * Math.Max(entriesHeld, 64))
@@ -293,11 +331,21 @@ internal sealed class TinyLfuPolicy
         _sampleHits = hits;
         _sampleMisses = misses;
         double ratio = (double)sampleHits / sampleRequests;
+        if (!_sampled)
+        {
+            _sampled = true;
+            _previousHitRatio = ratio;
+            return;
+        }
+
         double change = ratio - _previousHitRatio;
-        double amount = change >= 0 ? _step : -_step;
+        bool hold = !_moved && -change < RestartThreshold;
+        double amount = change >= 0 || hold ? _step : -_step;
         _step = Math.Abs(change) >= RestartThreshold ? StepFraction * Math.Sign(amount) : StepDecay * amount;
         _previousHitRatio = ratio;
+        long before = WindowMax;
         _windowFraction = Math.Clamp(_windowFraction + amount, 0.0, MaxWindowFraction);
+        _moved = WindowMax != before;
     }
 
 

@@ -137,6 +137,12 @@ internal sealed class CacheEntry
     public CacheEntry? IndexPrev;
     public CacheEntry? IndexNext;
 
+    /// <summary>
+    /// The TinyLFU policy's request clock when the entry was inserted (its key's last miss), low 32 bits; store lock.
+    /// Fits in the padding after the other small fields, so the entry does not grow.
+    /// </summary>
+    public int PolicyStamp;
+
     // Links of the global and the partition's eviction lists; guarded by the store lock.
     public CacheEntry Prev = null!;
     public CacheEntry Next = null!;

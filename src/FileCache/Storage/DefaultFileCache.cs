@@ -62,7 +62,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         ArgumentNullException.ThrowIfNull(timeProvider);
         _time = timeProvider;
         _ticksPerSecond = timeProvider.TimestampFrequency;
-        _store = new EntryStore(options.MaxBytes, options.MaxEntryBytes ?? long.MaxValue, options.EvictionPolicy, CountRequests, Math.Max(1, timeProvider.TimestampFrequency));
+        _store = new EntryStore(options.MaxBytes, options.MaxEntryBytes ?? long.MaxValue, options.EvictionPolicy, Math.Max(1, timeProvider.TimestampFrequency));
         _maxExpirationsPerScan = options.MaxExpirationsPerScan;
         _compressionThreshold = options.Compression.ThresholdBytes;
         _minCompressionSavings = options.Compression.MinSavings;
@@ -295,19 +295,6 @@ internal sealed partial class DefaultFileCache : IFileCache
         }
 
         return crossed.Count;
-    }
-
-    /// <summary>Total hits and misses over all partitions (for the admission policy's window tuning).</summary>
-    private (long Hits, long Misses) CountRequests()
-    {
-        long hits = 0, misses = 0;
-        foreach (var partition in _partitions.All)
-        {
-            hits += partition.Counters.Hits.Sum();
-            misses += partition.Counters.Misses.Sum();
-        }
-
-        return (hits, misses);
     }
 
     /// <inheritdoc/>

@@ -25,14 +25,14 @@ internal sealed class EntryStore
     private RemovalSink _evictSink = RemovalSink.Disabled;
     private long _evictNow;
 
-    public EntryStore(long budget, long maxEntryBytes, EvictionPolicy policy = EvictionPolicy.Clock, Func<(long Hits, long Misses)>? requests = null, long expiryBucketTicks = TimeSpan.TicksPerSecond)
+    public EntryStore(long budget, long maxEntryBytes, EvictionPolicy policy = EvictionPolicy.Clock, long expiryBucketTicks = TimeSpan.TicksPerSecond)
     {
         _expiry = new ExpiryIndex(expiryBucketTicks);
         _removeExpired = RemoveExpired;
         Budget = budget;
         _effectiveBudget = budget;
         _maxEntryBytes = maxEntryBytes;
-        _policy = policy == EvictionPolicy.TinyLfu ? new TinyLfuPolicy(budget, requests ?? (static () => (0, 0))) : null;
+        _policy = policy == EvictionPolicy.TinyLfu ? new TinyLfuPolicy(budget) : null;
         _bytesHeld = () => _bytes;
         _evictForPolicy = EvictForPolicy;
     }

@@ -70,6 +70,12 @@ internal sealed class Partition
     /// <summary>Bumped (under the store lock) by every project-wide invalidation: loads started before it must not insert.</summary>
     public long Generation;
 
+    // The admission policy's request clock (Eviction/RequestClock): this project's slot in its list and the counters'
+    // values when it last read them; guarded by the store lock.
+    public int ClockSlot = -1;
+    public long ClockHits;
+    public long ClockMisses;
+
     /// <summary>Set (under the store lock) when the project is unregistered.</summary>
     public bool Removed;
 
