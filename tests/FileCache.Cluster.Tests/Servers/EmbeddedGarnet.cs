@@ -34,7 +34,7 @@ public sealed class EmbeddedGarnet : ClusterServer
     public static GarnetServer Start(int port)
     {
         var server = new GarnetServer(
-            ["--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--lua", "--memory", "64m", "--index", "16m"],
+            ["--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--lua", "true", "--lua-transaction-mode", "true", "--memory", "64m", "--index", "16m", "--logger-level", "Error"],
             loggerFactory: null,
             cleanupDir: false);
         server.Start();
