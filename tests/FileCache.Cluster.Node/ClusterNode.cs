@@ -61,6 +61,11 @@ internal sealed class ClusterNode : IAsyncDisposable
 #if FILECACHE_REDIS
         if (args.Server is { } server)
         {
+            if (args.UseL2)
+            {
+                services.AddStackExchangeRedisCache(options => options.Configuration = server + ",abortConnect=false,connectTimeout=1000");
+            }
+
             builder.AddRedisCoherence(server + ",abortConnect=false,connectTimeout=1000,syncTimeout=2000,asyncTimeout=2000", options =>
             {
                 options.ClusterName = args.Cluster;
