@@ -19,6 +19,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private Process _process = null!;
     private Channel<string> _lines = null!;
+    private bool _disposed;
 
     private NodeProcess(string name, IReadOnlyList<string> arguments)
     {
@@ -120,6 +121,12 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <returns>A task.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             if (IsPaused)
