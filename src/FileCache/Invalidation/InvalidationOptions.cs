@@ -107,4 +107,11 @@ public sealed class InvalidationOptions
             yield return $"{field}.RefreshRetryDelay must not be negative (was {RefreshRetryDelay}).";
         }
     }
+
+    /// <summary>
+    /// Gets or sets the distributed layer that publishes this cache's invalidations and applies the other nodes' (set by
+    /// packages such as <c>Ferrule.FileCache.Redis</c>; code only, not bound from configuration).
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: a single node.</value>
+    public IInvalidationPublisher? Publisher { get; set; }
 }

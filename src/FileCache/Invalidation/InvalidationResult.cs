@@ -9,4 +9,12 @@ namespace FileCache.Invalidation;
 /// (1, 2, ...), in the order they were applied, whatever path they came by; 0 for a vetoed request. A distributed
 /// log will carry it; <see cref="InvalidationStatistics.LastSequence"/> is the last one given.
 /// </param>
-public readonly record struct InvalidationResult(int Invalidated, bool Vetoed, string? VetoReason, long Sequence);
+public readonly record struct InvalidationResult(int Invalidated, bool Vetoed, string? VetoReason, long Sequence)
+{
+    /// <summary>Gets what is known about the other nodes of a cluster (set by an <see cref="IInvalidationPublisher"/>).</summary>
+    /// <value><see cref="InvalidationAcknowledgement.Local"/> for a cache without a distributed layer.</value>
+    public InvalidationAcknowledgement Acknowledgement { get; init; }
+
+    /// <summary>Gets the invalidation's number in the cluster's log, or 0 when it was not published there.</summary>
+    public long ClusterSequence { get; init; }
+}

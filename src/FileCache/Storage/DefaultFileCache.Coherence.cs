@@ -75,7 +75,16 @@ internal sealed partial class DefaultFileCache
         Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out _);
         if ((!coherence.Racy && FileStat.Matches(fullPath, version)) || IsWritePending(entry.Key))
         {
-            Volatile.Write(ref coherence.NextValidate, now + _inv.TrustTicks);
+            if (_verifyEveryRead || !_inv.ValidateOnRead)
+            {
+                // Demoted (or every read verified) by a distributed layer: see DefaultFileCache.Distribution.cs.
+                RestoreTrust(entry, coherence, now);
+            }
+            else
+            {
+                Volatile.Write(ref coherence.NextValidate, now + _inv.TrustTicks);
+            }
+
             return true;
         }
 
@@ -147,7 +156,8 @@ internal sealed partial class DefaultFileCache
         string[]? tags = options?.Tags is { Count: > 0 } t ? [.. t] : null;
         FileKey[]? dependencies = options?.Dependencies is { Count: > 0 } d ? [.. d] : null;
         var file = value as CachedFile;
-        bool validate = _inv.ValidateOnRead && file is not null && partition.Root is not null && key.Variant is null;
+        bool verifyAll = _verifyEveryRead;
+        bool validate = (_inv.ValidateOnRead || verifyAll) && file is not null && partition.Root is not null && key.Variant is null;
         if (tags is null && dependencies is null && !validate)
         {
             return null;
@@ -158,8 +168,9 @@ internal sealed partial class DefaultFileCache
         {
             coherence.Racy = file!.WrittenJustBeforeRead;
 
-            // Trusted from when the read started, not when it finished: a slow read is checked sooner.
-            coherence.NextValidate = (load?.StartedAt ?? _inv.Clock.Now) + _inv.TrustTicks;
+            // Trusted from when the read started, not when it finished: a slow read is checked sooner. While a distributed
+            // layer cannot vouch for this node, not at all: the next hit checks.
+            coherence.NextValidate = verifyAll ? long.MinValue : (load?.StartedAt ?? _inv.Clock.Now) + _inv.TrustTicks;
         }
 
         return coherence;

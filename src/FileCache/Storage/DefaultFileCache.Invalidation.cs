@@ -34,7 +34,7 @@ internal sealed partial class DefaultFileCache
         // Cancellation is honoured until the request is applied; once applied it is reported, never undone.
         return cancellationToken.IsCancellationRequested
             ? ValueTask.FromCanceled<InvalidationResult>(cancellationToken)
-            : new ValueTask<InvalidationResult>(InvalidateCore(request, target));
+            : CompleteAsync(request, InvalidateCore(request, target), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -254,7 +254,9 @@ internal sealed partial class DefaultFileCache
         _observer.EndInvalidation(telemetry, invalidated.Count + leftovers);
         Raise(sink);
         RunHooksAfter(request, invalidated);
-        return new InvalidationResult(invalidated.Count + leftovers, false, null, sequence);
+        var result = new InvalidationResult(invalidated.Count + leftovers, false, null, sequence);
+        Publish(request, result);
+        return result;
     }
 
     private IInvalidationStrategy FindStrategy(InvalidationRequest request)

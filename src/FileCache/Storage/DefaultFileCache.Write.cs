@@ -252,7 +252,7 @@ internal sealed partial class DefaultFileCache
                 FenceLoadLocked(partition, key);
             }
 
-            inserted = inPlace && !_disposed && !RefusedWhileWatchStarts(partition, value, options) && _store.InsertLocked(entry, load, now, sink);
+            inserted = inPlace && !_disposed && !RefusedWhileWatchStarts(partition, value, options) && !RefusedWhileUnverified(entry) && _store.InsertLocked(entry, load, now, sink);
             if (inserted && replacing)
             {
                 CascadeLocked(key, sink);

@@ -92,6 +92,10 @@ internal sealed partial class DefaultFileCache : IFileCache
         }
 
         Monitor = new CacheMonitor(this, _observer, options.Statistics, options.Monitoring, timeProvider);
+
+        // Last: the publisher may use the cache as soon as it is attached.
+        _publisher = options.Invalidation.Publisher;
+        _publisher?.Attach(this);
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,157 @@
+using FileCache.Invalidation;
+using FileCache.Sources;
+
+namespace FileCache.Storage;
+
+/// <summary>
+/// The seam of a distributed layer (<see cref="IInvalidationPublisher"/>): every applied invalidation is handed to it,
+/// <see cref="InvalidateAsync"/> waits for it, and it drives <see cref="ICoherenceTarget"/>: remote invalidations through
+/// the same path as local ones, demotion (entries checked against their source before their next hit) and the
+/// verify-every-read mode of a node that cannot vouch for its entries. See <c>Internal/readme.md</c>.
+/// </summary>
+internal sealed partial class DefaultFileCache : ICoherenceTarget
+{
+    /// <summary>Set while this thread applies a remote invalidation: it is not handed back to the publisher.</summary>
+    [ThreadStatic]
+    private static bool t_applyingRemote;
+
+    private readonly IInvalidationPublisher? _publisher;
+    private volatile bool _verifyEveryRead;
+
+    /// <inheritdoc/>
+    public bool VerifyEveryRead
+    {
+        get => _verifyEveryRead;
+        set
+        {
+            ThrowIfDisposed();
+            if (value)
+            {
+                // The flag first: an entry inserted from now on is checked on every hit; the demotion then covers those before.
+                _verifyEveryRead = true;
+                Demote(null, keepUncheckable: false);
+            }
+            else
+            {
+                _verifyEveryRead = false;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public InvalidationResult ApplyRemote(InvalidationRequest request)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(request);
+        t_applyingRemote = true;
+        try
+        {
+            return InvalidateCore(request, FindTarget(request));
+        }
+        finally
+        {
+            t_applyingRemote = false;
+        }
+    }
+
+    /// <inheritdoc/>
+    public int Demote(string? project = null, bool keepUncheckable = false)
+    {
+        ThrowIfDisposed();
+        Partition[] partitions = project is null ? _partitions.All : [GetPartition(project)];
+        int count = 0;
+        var sink = NewSink();
+        lock (_store.Lock)
+        {
+            foreach (var partition in partitions)
+            {
+                if (!keepUncheckable)
+                {
+                    // Loads under way may have read before a missed invalidation: they return to their callers, uncached.
+                    partition.Generation++;
+                }
+
+                foreach (var entry in partition.Map.Values)
+                {
+                    if (partition.IsPhysical && entry.Key.Variant is null && Compression.CompressedFile.TryGetFileMetadata(entry.Value, out _, out _, out _))
+                    {
+                        var coherence = entry.Coherence ??= new EntryCoherence();
+                        Volatile.Write(ref coherence.NextValidate, long.MinValue);
+                        coherence.ValidateFile = true;
+
+                        // Published last: a reader that sees the flag sees the state above.
+                        Volatile.Write(ref entry.CanExpire, true);
+                        count++;
+                    }
+                    else if (!keepUncheckable && entry.Value is not MissingFile)
+                    {
+                        count += _store.RemoveEntryLocked(entry, RemovalReason.Invalidated, sink) ? 1 : 0;
+                    }
+                    else if (!keepUncheckable)
+                    {
+                        _store.RemoveEntryLocked(entry, RemovalReason.Invalidated, sink);
+                    }
+                }
+            }
+        }
+
+        Raise(sink);
+        return count;
+    }
+
+    /// <summary>After a demoted entry's check found the file unchanged: trusted again as the mode says. Caller holds no lock.</summary>
+    private void RestoreTrust(CacheEntry entry, EntryCoherence coherence, long now)
+    {
+        if (_verifyEveryRead)
+        {
+            // Every hit checks: the next one is already due.
+            Volatile.Write(ref coherence.NextValidate, long.MinValue);
+            return;
+        }
+
+        if (_inv.ValidateOnRead)
+        {
+            Volatile.Write(ref coherence.NextValidate, now + _inv.TrustTicks);
+            return;
+        }
+
+        // Watching alone: the entry was demoted; once checked it is trusted like any watched entry, and its hit takes the
+        // fast path again. Under the store lock, so a soft invalidation (which marks it stale under the lock) is not undone.
+        lock (_store.Lock)
+        {
+            coherence.ValidateFile = false;
+            if (!entry.HasExpiry && Volatile.Read(ref coherence.StaleSince) == 0 && entry.Value is not MissingFile)
+            {
+                Volatile.Write(ref entry.CanExpire, false);
+            }
+        }
+    }
+
+    /// <summary>Hands an applied invalidation to the publisher (never one applied for it, never a vetoed one); isolated like a hook.</summary>
+    private void Publish(InvalidationRequest request, in InvalidationResult result)
+    {
+        if (_publisher is not { } publisher || t_applyingRemote || result.Vetoed)
+        {
+            return;
+        }
+
+        try
+        {
+            publisher.OnApplied(request, result);
+        }
+#pragma warning disable CA1031 // Isolated like a hook: counted and logged, the local invalidation stands.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref _inv.Counters.HookFailures);
+            InvalidationLog.HookFailed(_inv.Logger, ex, publisher.GetType().Name, "published", request);
+        }
+    }
+
+    /// <summary>The rest of <see cref="InvalidateAsync"/> with a publisher: its answer (acknowledged, timed out...) is the caller's.</summary>
+    private ValueTask<InvalidationResult> CompleteAsync(InvalidationRequest request, InvalidationResult result, CancellationToken cancellationToken) =>
+        _publisher is { } publisher && !result.Vetoed ? publisher.CompleteAsync(request, result, cancellationToken) : new(result);
+
+    /// <summary>While every read is verified, only entries that a hit checks against their source are cached. Caller holds the store lock.</summary>
+    private bool RefusedWhileUnverified(CacheEntry entry) => _verifyEveryRead && entry.Coherence is not { ValidateFile: true };
+}
