@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using FileCache.DependencyInjection;
 using FileCache.Invalidation;
-#if FILECACHE_REDIS
 using FileCache.Redis;
-#endif
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FileCache.Cluster.Node;
@@ -22,13 +20,7 @@ internal sealed class ClusterNode : IAsyncDisposable
     private readonly NodeArguments _args;
     private readonly ServiceProvider _services;
     private readonly IFileCache _cache;
-#if FILECACHE_REDIS
     private readonly IRedisCoherence? _coherence;
-#else
-#pragma warning disable CS0649 // until the Redis package is merged
-    private readonly ILocalOnly? _coherence;
-#pragma warning restore CS0649
-#endif
     private readonly HistoryWriter _history;
     private readonly ConcurrentDictionary<string, CachedFile> _memo = new(StringComparer.Ordinal);
     private readonly string[] _files;
@@ -41,9 +33,7 @@ internal sealed class ClusterNode : IAsyncDisposable
         _args = args;
         _services = services;
         _cache = services.GetRequiredService<IFileCache>();
-#if FILECACHE_REDIS
         _coherence = services.GetService<IRedisCoherence>();
-#endif
         _history = new HistoryWriter(args.History);
         _files = [.. Directory.EnumerateFiles(args.Root, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith(".tmp", StringComparison.Ordinal)).Select(f => Path.GetRelativePath(args.Root, f)).Order(StringComparer.Ordinal)];
         Directory.CreateDirectory(args.Locks);
@@ -58,7 +48,6 @@ internal sealed class ClusterNode : IAsyncDisposable
             options.Invalidation.Mode = ValidationMode.None;
             options.AddProject(Project, args.Root);
         });
-#if FILECACHE_REDIS
         if (args.Server is { } server)
         {
             if (args.UseL2)
@@ -77,7 +66,6 @@ internal sealed class ClusterNode : IAsyncDisposable
                 options.UseL2 = args.UseL2;
             });
         }
-#endif
 
         var node = new ClusterNode(args, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
         if (node._coherence is { } coherence)
@@ -276,11 +264,7 @@ internal sealed class ClusterNode : IAsyncDisposable
     private string Stats()
     {
         FileCache.Statistics.FileCacheStatistics stats = _cache.GetStatistics();
-#if FILECACHE_REDIS
         RedisCoherenceStatus? status = _coherence?.GetStatus();
-#else
-        LocalStatus? status = null;
-#endif
         return "ok " + JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["node"] = _args.Name,
@@ -301,33 +285,3 @@ internal sealed class ClusterNode : IAsyncDisposable
         });
     }
 }
-#if !FILECACHE_REDIS
-internal interface ILocalOnly : IAsyncDisposable
-{
-    Task StartAsync();
-
-    ValueTask<InvalidationResult> InvalidateAsync(InvalidationRequest request, bool waitForAcknowledgement);
-}
-
-internal sealed record LocalStatus(string State, long Applied, long LastAppliedSequence, long L2Hits, long L2Misses, long HashRejections, long Demotions, long LeaseLosses, long LogGaps);
-#endif
-#if !FILECACHE_REDIS
-internal enum InvalidationAcknowledgement
-{
-    Local,
-    Acknowledged,
-    TimedOut,
-    Degraded,
-    NotAwaited,
-}
-
-internal static class LocalResultExtensions
-{
-    extension(InvalidationResult result)
-    {
-        public InvalidationAcknowledgement Acknowledgement => result.Vetoed ? InvalidationAcknowledgement.Degraded : InvalidationAcknowledgement.Local;
-
-        public long ClusterSequence => result.Sequence;
-    }
-}
-#endif
