@@ -3,14 +3,14 @@ using System.Globalization;
 namespace FileCache.Cluster;
 
 /// <summary>A read the guarantee forbids.</summary>
-/// <param name="Kind">"stale-after-ack" or "integrity".</param>
+/// <param name="Kind">"stale-after-ack", "stale-after-fire-bound" or "integrity".</param>
 /// <param name="Read">The offending read.</param>
 /// <param name="Invalidation">For a stale read, the acknowledged invalidation it contradicts.</param>
 public sealed record Violation(string Kind, HistoryRecord Read, HistoryRecord? Invalidation)
 {
     /// <inheritdoc/>
-    public override string ToString() => Kind == HistoryChecker.StaleAfterAck
-        ? string.Create(CultureInfo.InvariantCulture, $"{Kind}: {Read.Node} read {Read.Path} v{Read.Version} starting {(Read.Start - Invalidation!.End) / 1e6:F3} ms after {Invalidation.Node}'s acknowledged {Invalidation.Op} of v{Invalidation.Version} returned")
+    public override string ToString() => Invalidation is not null
+        ? string.Create(CultureInfo.InvariantCulture, $"{Kind}: {Read.Node} read {Read.Path} v{Read.Version} starting {(Read.Start - Invalidation.End) / 1e6:F3} ms after {Invalidation.Node}'s {Invalidation.Outcome} {Invalidation.Op} of v{Invalidation.Version} returned{(Kind == HistoryChecker.StaleAfterFireBound ? " (+ the bound)" : "")}")
         : $"{Kind}: {Read.Node} read {Read.Path} v{Read.Version} whose body hashes to {Read.PayloadHash}, not the declared {Read.DeclaredHash}";
 }
 
@@ -68,18 +68,26 @@ public static class HistoryChecker
     /// <summary>The kind of a read that returned an older version after an acknowledged invalidation.</summary>
     public const string StaleAfterAck = "stale-after-ack";
 
+    /// <summary>The kind of a read that returned an older version later than the bound after a fire-and-forget invalidation returned.</summary>
+    public const string StaleAfterFireBound = "stale-after-fire-bound";
+
     /// <summary>The kind of a read whose payload fails its hash.</summary>
     public const string Integrity = "integrity";
 
     /// <summary>Checks the history files.</summary>
     /// <param name="paths">The history files of every node.</param>
     /// <returns>The report.</returns>
-    public static CheckReport CheckFiles(IEnumerable<string> paths) => Check(HistoryFile.Read(paths));
+    /// <param name="fireBound">
+    /// When set, also checks fire-and-forget invalidations: no read starting this long after one returned may return an
+    /// older version (the bounded staleness a caller accepts instead of waiting: a poll interval, plus slack).
+    /// </param>
+    public static CheckReport CheckFiles(IEnumerable<string> paths, TimeSpan? fireBound = null) => Check(HistoryFile.Read(paths), fireBound);
 
     /// <summary>Checks records.</summary>
     /// <param name="records">Every node's records.</param>
+    /// <param name="fireBound">When set, fire-and-forget invalidations promise this bound on staleness (see <see cref="CheckFiles"/>).</param>
     /// <returns>The report.</returns>
-    public static CheckReport Check(IReadOnlyCollection<HistoryRecord> records)
+    public static CheckReport Check(IReadOnlyCollection<HistoryRecord> records, TimeSpan? fireBound = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         var violations = new List<Violation>();
@@ -113,6 +121,11 @@ public static class HistoryChecker
                     else
                     {
                         notAcknowledged++;
+                        if (fireBound is { } bound && r.Outcome == InvalidationOutcomes.Fired)
+                        {
+                            // Promised by the bound: from then on it counts as an acknowledgement that returned late.
+                            path.Fired.Add(r with { End = r.End + bound.Ticks * 100 });
+                        }
                     }
 
                     if (r.Op == HistoryOps.Write && r.Written != 0)
@@ -168,16 +181,12 @@ public static class HistoryChecker
 
         public List<HistoryRecord> Writes { get; } = [];
 
+        public List<HistoryRecord> Fired { get; } = [];
+
         public void Check(List<Violation> violations, List<long> staleness)
         {
-            // (a) Acknowledged invalidations by return time, with the newest version covered so far at each: a read
-            // starting after the k-th returned must return at least the largest version among the first k.
-            Acknowledged.Sort((x, y) => x.End.CompareTo(y.End));
-            var floor = new HistoryRecord[Acknowledged.Count];
-            for (int i = 0; i < floor.Length; i++)
-            {
-                floor[i] = i > 0 && floor[i - 1].Version >= Acknowledged[i].Version ? floor[i - 1] : Acknowledged[i];
-            }
+            HistoryRecord[] ackFloor = Floors(Acknowledged);
+            HistoryRecord[] fireFloor = Floors(Fired);
 
             // Staleness: writes by version, with the earliest arrival on disk among all versions at least as new.
             Writes.Sort((x, y) => x.Version.CompareTo(y.Version));
@@ -189,10 +198,14 @@ public static class HistoryChecker
 
             foreach (HistoryRecord read in Reads)
             {
-                int before = LastEndingBefore(read.Start);
-                if (before >= 0 && read.Version < floor[before].Version)
+                int before = LastEndingBefore(Acknowledged, read.Start);
+                if (before >= 0 && read.Version < ackFloor[before].Version)
                 {
-                    violations.Add(new Violation(StaleAfterAck, read, floor[before]));
+                    violations.Add(new Violation(StaleAfterAck, read, ackFloor[before]));
+                }
+                else if (LastEndingBefore(Fired, read.Start) is int fired and >= 0 && read.Version < fireFloor[fired].Version)
+                {
+                    violations.Add(new Violation(StaleAfterFireBound, read, fireFloor[fired]));
                 }
 
                 int newer = FirstNewerThan(read.Version);
@@ -203,13 +216,29 @@ public static class HistoryChecker
             }
         }
 
-        private int LastEndingBefore(long time)
+        /// <summary>
+        /// Sorts invalidations by return time and gives, at each, the one covering the newest version so far: a read
+        /// starting after the k-th returned must return at least the largest version among the first k.
+        /// </summary>
+        private static HistoryRecord[] Floors(List<HistoryRecord> invalidations)
         {
-            int lo = 0, hi = Acknowledged.Count - 1, found = -1;
+            invalidations.Sort((x, y) => x.End.CompareTo(y.End));
+            var floor = new HistoryRecord[invalidations.Count];
+            for (int i = 0; i < floor.Length; i++)
+            {
+                floor[i] = i > 0 && floor[i - 1].Version >= invalidations[i].Version ? floor[i - 1] : invalidations[i];
+            }
+
+            return floor;
+        }
+
+        private static int LastEndingBefore(List<HistoryRecord> invalidations, long time)
+        {
+            int lo = 0, hi = invalidations.Count - 1, found = -1;
             while (lo <= hi)
             {
                 int mid = (lo + hi) >>> 1;
-                if (Acknowledged[mid].End < time)
+                if (invalidations[mid].End < time)
                 {
                     found = mid;
                     lo = mid + 1;

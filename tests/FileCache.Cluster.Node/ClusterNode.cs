@@ -64,6 +64,10 @@ internal sealed class ClusterNode : IAsyncDisposable
                 options.AcknowledgementTimeout = args.AckTimeout;
                 options.RevalidationInterval = args.Revalidation;
                 options.UseL2 = args.UseL2;
+                foreach ((string name, string value) in args.Options)
+                {
+                    SetOption(options, name, value);
+                }
             });
         }
 
@@ -74,6 +78,17 @@ internal sealed class ClusterNode : IAsyncDisposable
         }
 
         return node;
+    }
+
+    private static void SetOption(RedisCoherenceOptions options, string name, string value)
+    {
+        System.Reflection.PropertyInfo property = typeof(RedisCoherenceOptions).GetProperty(name, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+            ?? throw new ArgumentException($"RedisCoherenceOptions has no property '{name}'.", nameof(name));
+        Type type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        object parsed = type == typeof(TimeSpan) ? TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture))
+            : type.IsEnum ? Enum.Parse(type, value)
+            : Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
+        property.SetValue(options, parsed);
     }
 
     /// <summary>Runs one command line and returns the reply line.</summary>

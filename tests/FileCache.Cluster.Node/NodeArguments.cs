@@ -37,9 +37,17 @@ internal sealed class NodeArguments
 
     public int PayloadSize { get; init; } = 4096;
 
+    /// <summary>
+    /// Gets other coherence options by name (<c>--option Name=Value</c>, repeatable), set after the ones above: public
+    /// options, or an internal test switch of the package (found by reflection) that turns a fix off to show the checker
+    /// fails without it.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Options { get; init; } = [];
+
     public static NodeArguments Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var options = new List<KeyValuePair<string, string>>();
         var flags = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
@@ -48,7 +56,12 @@ internal sealed class NodeArguments
                 throw new ArgumentException($"Unexpected argument '{args[i]}'.", nameof(args));
             }
 
-            if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            if (args[i] == "--option" && i + 1 < args.Length && args[i + 1].Split('=', 2) is [string key, string value])
+            {
+                options.Add(new(key, value));
+                i++;
+            }
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 values[args[i][2..]] = args[++i];
             }
@@ -83,6 +96,7 @@ internal sealed class NodeArguments
             Broken = broken,
             Listen = values.TryGetValue("listen", out string? listen) ? int.Parse(listen, CultureInfo.InvariantCulture) : 0,
             PayloadSize = values.TryGetValue("payload", out string? size) ? int.Parse(size, CultureInfo.InvariantCulture) : 4096,
+            Options = options,
         };
     }
 }

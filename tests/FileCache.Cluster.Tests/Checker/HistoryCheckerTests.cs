@@ -57,6 +57,19 @@ public sealed class HistoryCheckerTests
     }
 
     [Fact]
+    public void FiredWrite_WithABound_ReadsBeyondTheBoundMustSeeIt()
+    {
+        HistoryRecord fired = Write("b", "f", 2, written: 10 * Ms, end: 11 * Ms) with { Outcome = InvalidationOutcomes.Fired, Mode = "fire" };
+        HistoryRecord early = Read("a", "f", 1, start: 100 * Ms);
+        HistoryRecord late = Read("a", "f", 1, start: 300 * Ms);
+        CheckReport report = HistoryChecker.Check([fired, early, late], fireBound: TimeSpan.FromMilliseconds(200));
+        Violation violation = Assert.Single(report.Violations);
+        Assert.Equal(HistoryChecker.StaleAfterFireBound, violation.Kind);
+        Assert.Same(late, violation.Read);
+        Assert.Empty(HistoryChecker.Check([fired, early, late]).Violations);
+    }
+
+    [Fact]
     public void AcknowledgedInvalidate_CoversTheVersionOnDiskWhenSent_AndOtherPathsAreUnaffected()
     {
         HistoryRecord invalidate = new()

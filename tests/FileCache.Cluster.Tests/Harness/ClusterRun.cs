@@ -178,8 +178,9 @@ public sealed class ClusterRun : IAsyncDisposable
     }
 
     /// <summary>Stops the readers, prints each node's statistics, and checks every history.</summary>
+    /// <param name="fireBound">When set, fire-and-forget invalidations are checked against this bound on staleness.</param>
     /// <returns>The checker's report.</returns>
-    public async Task<CheckReport> FinishAsync()
+    public async Task<CheckReport> FinishAsync(TimeSpan? fireBound = null)
     {
         foreach (NodeProcess node in _nodes)
         {
@@ -198,7 +199,7 @@ public sealed class ClusterRun : IAsyncDisposable
         }
 
         _driverHistory.Dispose();
-        CheckReport report = HistoryChecker.CheckFiles(Directory.EnumerateFiles(Path.Join(_dir, "histories")));
+        CheckReport report = HistoryChecker.CheckFiles(Directory.EnumerateFiles(Path.Join(_dir, "histories")), fireBound);
         _output.WriteLine($"[{Server.Kind}] {report}");
         foreach (Violation violation in report.Violations.Take(10))
         {
