@@ -55,7 +55,7 @@ internal sealed class ClusterNode : IAsyncDisposable
                 services.AddStackExchangeRedisCache(options => options.Configuration = server + ",abortConnect=false,connectTimeout=1000");
             }
 
-            builder.AddRedisCoherence(server + ",abortConnect=false,connectTimeout=1000,syncTimeout=2000,asyncTimeout=2000", options =>
+            builder.AddRedisCoherence(server + ",abortConnect=false,connectTimeout=5000,syncTimeout=10000,asyncTimeout=10000", options =>
             {
                 options.ClusterName = args.Cluster;
                 options.NodeId = args.Name;

@@ -15,16 +15,16 @@ public sealed record ClusterSettings
     public int Files { get; init; } = 8;
 
     /// <summary>Gets the read lease.</summary>
-    public TimeSpan Lease { get; init; } = TimeSpan.FromMilliseconds(1000);
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMilliseconds(2000);
 
     /// <summary>Gets the log's poll interval (the backup of the doorbell).</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Gets the acknowledgement timeout.</summary>
-    public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(4);
+    public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(8);
 
     /// <summary>Gets the revalidation interval (the bound for changes nobody announced).</summary>
-    public TimeSpan Revalidation { get; init; } = TimeSpan.FromMilliseconds(1500);
+    public TimeSpan Revalidation { get; init; } = TimeSpan.FromMilliseconds(3000);
 
     /// <summary>Gets whether the nodes join the cluster at all (false: plain local caches, the baseline that must fail).</summary>
     public bool Coherent { get; init; } = true;
@@ -66,6 +66,9 @@ public sealed class ClusterRun : IAsyncDisposable
 
     /// <summary>Gets the server.</summary>
     public ClusterServer Server { get; }
+
+    /// <summary>The fewest writes a workload makes, however slow the machine.</summary>
+    public const int MinWrites = 12;
 
     /// <summary>Gets the nodes.</summary>
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
@@ -143,7 +146,11 @@ public sealed class ClusterRun : IAsyncDisposable
         using var stop = new CancellationTokenSource(duration);
         Task faults = during?.Invoke(stop.Token) ?? Task.CompletedTask;
         var random = new Random(42);
-        while (!stop.IsCancellationRequested)
+        // On a slow machine the duration alone may leave too few writes to check: go on until a minimum is done (and
+        // the faults have run), within a hard limit.
+        var limit = System.Diagnostics.Stopwatch.StartNew();
+        int writes = 0;
+        while ((!stop.IsCancellationRequested || writes < MinWrites || !faults.IsCompleted) && limit.Elapsed < duration + TimeSpan.FromSeconds(60))
         {
             NodeProcess[] ready = [.. _nodes.Where(n => n.IsAlive && !n.IsPaused)];
             if (ready.Length > 0)
@@ -151,6 +158,7 @@ public sealed class ClusterRun : IAsyncDisposable
                 NodeProcess writer = ready[random.Next(ready.Length)];
                 string reply = await writer.SendAsync($"write {Files[random.Next(Files.Count)]} {mode}");
                 Assert.StartsWith("ok", reply, StringComparison.Ordinal);
+                writes++;
             }
 
             await Task.Delay(random.Next(10, 40));

@@ -11,12 +11,12 @@ namespace FileCache.Cluster.Tests.Scenarios;
 [Collection(ClusterTestGroup.Name)]
 public sealed class CheckerCatchesTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan s_duration = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan s_duration = TimeSpan.FromSeconds(4);
 
     [Fact]
     public async Task NodeServingStaleMemo_CheckerFindsViolations()
     {
-        await using ClusterRun run = await ClusterRun.StartAsync(output, new ClusterSettings { ExtraArguments = i => i == 1 ? ["--broken", "stale-memo"] : [] });
+        await using ClusterRun run = await ClusterRun.StartAsync(output, new ClusterSettings { Files = 3, ExtraArguments = i => i == 1 ? ["--broken", "stale-memo"] : [] });
         await run.StartReadersAsync();
         await run.RunWorkloadAsync(s_duration);
         CheckReport report = await run.FinishAsync();
@@ -27,7 +27,7 @@ public sealed class CheckerCatchesTests(ITestOutputHelper output)
     [Fact]
     public async Task NodesWithoutCoherence_CheckerFindsViolations()
     {
-        await using ClusterRun run = await ClusterRun.StartAsync(output, new ClusterSettings { Coherent = false, UseL2 = false });
+        await using ClusterRun run = await ClusterRun.StartAsync(output, new ClusterSettings { Files = 3, Coherent = false, UseL2 = false });
         await run.StartReadersAsync();
         await run.RunWorkloadAsync(s_duration);
         CheckReport report = await run.FinishAsync();
