@@ -20,6 +20,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private Process _process = null!;
     private Channel<string> _lines = null!;
     private bool _disposed;
+    private volatile bool _ready;
 
     private NodeProcess(string name, IReadOnlyList<string> arguments)
     {
@@ -34,7 +35,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public bool IsPaused { get; private set; }
 
     /// <summary>Gets whether the process is running (not killed).</summary>
-    public bool IsAlive => !_process.HasExited;
+    public bool IsAlive => _ready && !_process.HasExited;
 
     /// <summary>Gets what the process wrote to stderr (for failure messages).</summary>
     public string Errors
@@ -108,6 +109,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <returns>A task.</returns>
     public async Task KillAsync()
     {
+        _ready = false;
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         IsPaused = false;
@@ -163,6 +165,20 @@ public sealed partial class NodeProcess : IAsyncDisposable
     }
 
     private async Task LaunchAsync()
+    {
+        await _turn.WaitAsync();
+        try
+        {
+            await LaunchCoreAsync();
+            _ready = true;
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    private async Task LaunchCoreAsync()
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "FileCache.Cluster.Node.dll");
         var start = new ProcessStartInfo("dotnet")
