@@ -176,6 +176,23 @@ public sealed class ClusterRun : IAsyncDisposable
         await faults;
     }
 
+    /// <summary>After a fault: every live node's next writes are acknowledged again within 30 seconds (the cluster recovers).</summary>
+    /// <returns>A task.</returns>
+    public async Task AssertRecoversAsync()
+    {
+        var limit = System.Diagnostics.Stopwatch.StartNew();
+        foreach (NodeProcess node in _nodes.Where(n => n.IsAlive))
+        {
+            string reply;
+            do
+            {
+                reply = await node.SendAsync($"write {Files[0]} ack");
+                Assert.True(limit.Elapsed < TimeSpan.FromSeconds(30), $"{node.Name} still not acknowledged after 30 s: {reply}");
+            }
+            while (!reply.Contains("outcome=acknowledged", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Changes a file on disk behind every node's back (no invalidation), as the driver, into the history.</summary>
     /// <param name="path">The file.</param>
     public void ChangeUnobserved(string path)

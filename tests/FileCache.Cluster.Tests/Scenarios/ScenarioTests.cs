@@ -46,6 +46,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
             await run.Nodes[2].RestartAsync();
             await run.Nodes[2].SendAsync($"readers {run.Settings.ReadersPerNode}");
         });
+        await run.AssertRecoversAsync();
         AssertHealthy(await run.FinishAsync());
     }
 
@@ -61,6 +62,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
             await Task.Delay(s_duration / 3, CancellationToken.None);
             run.Links[2].Heal();
         });
+        await run.AssertRecoversAsync();
         AssertHealthy(await run.FinishAsync());
     }
 
@@ -77,6 +79,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
                 run.Links[1].ResetAll();
             }
         });
+        await run.AssertRecoversAsync();
         AssertHealthy(await run.FinishAsync());
     }
 
@@ -92,6 +95,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
             await Task.Delay(run.Settings.Lease * 2, CancellationToken.None);
             run.Nodes[2].Resume();
         });
+        await run.AssertRecoversAsync();
         CheckReport report = await run.FinishAsync();
         AssertHealthy(report);
     }
@@ -106,6 +110,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
             await Task.Delay(s_duration / 2, CancellationToken.None);
             await run.Server.RestartEmptyAsync();
         });
+        await run.AssertRecoversAsync();
         AssertHealthy(await run.FinishAsync());
     }
 
