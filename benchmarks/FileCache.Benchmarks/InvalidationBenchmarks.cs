@@ -113,12 +113,13 @@ public class DirectoryInvalidationBenchmarks
     {
         public const string Name = "scan-directory";
 
-        public bool CanExpand(InvalidationRequest request) => request is { Kind: InvalidationKind.Custom, Name: Name };
+        public bool CanExpand(InvalidationRequest request) => request is CustomInvalidation { Name: Name };
 
         public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
         {
-            string prefix = request.Path! + "/";
-            foreach (var key in scope.KeysUnder(request.Project!, string.Empty))
+            var custom = (CustomInvalidation)request;
+            string prefix = custom.Argument! + "/";
+            foreach (var key in scope.KeysUnder(custom.Project!, string.Empty))
             {
                 if (key.Path.StartsWith(prefix, StringComparison.Ordinal))
                 {
@@ -127,7 +128,7 @@ public class DirectoryInvalidationBenchmarks
             }
         }
 
-        public bool Matches(InvalidationRequest request, in FileKey key) => key.Path.StartsWith(request.Path! + "/", StringComparison.Ordinal);
+        public bool Matches(InvalidationRequest request, in FileKey key) => key.Path.StartsWith(((CustomInvalidation)request).Argument! + "/", StringComparison.Ordinal);
     }
 }
 

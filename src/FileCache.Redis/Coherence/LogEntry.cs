@@ -12,6 +12,9 @@ namespace FileCache.Redis.Coherence;
 /// </summary>
 internal static class LogEntry
 {
+    // The shapes' codes in the log (stable: other nodes, maybe of another version, read them).
+    private const int KeyCode = 0, DirectoryCode = 1, GlobCode = 2, ProjectCode = 3, TagCode = 4, OlderThanCode = 5, CustomCode = 6, AllCode = 7;
+
     /// <summary>Serializes a request published by <paramref name="origin"/>.</summary>
     public static string Write(InvalidationRequest request, string origin)
     {
@@ -20,23 +23,46 @@ internal static class LogEntry
         {
             json.WriteStartObject();
             json.WriteString("n", origin);
-            json.WriteNumber("k", (int)request.Kind);
-            WriteIf(json, "p", request.Kind == InvalidationKind.Key ? request.Key.Project : request.Project);
-            if (request.Kind == InvalidationKind.Key)
+            switch (request)
             {
-                json.WriteString("a", request.Key.Path);
-                WriteIf(json, "v", request.Key.Variant);
-            }
-            else
-            {
-                WriteIf(json, "a", request.Path);
-            }
-
-            WriteIf(json, "t", request.Tag);
-            WriteIf(json, "m", request.Name);
-            if (request.Kind == InvalidationKind.OlderThan)
-            {
-                json.WriteNumber("o", request.OlderThanUtc.UtcTicks);
+                case KeyInvalidation key:
+                    json.WriteNumber("k", KeyCode);
+                    json.WriteString("p", key.Key.Project);
+                    json.WriteString("a", key.Key.Path);
+                    WriteIf(json, "v", key.Key.Variant);
+                    break;
+                case DirectoryInvalidation directory:
+                    json.WriteNumber("k", DirectoryCode);
+                    json.WriteString("p", directory.Project);
+                    json.WriteString("a", directory.Directory);
+                    break;
+                case GlobInvalidation glob:
+                    json.WriteNumber("k", GlobCode);
+                    json.WriteString("p", glob.Project);
+                    json.WriteString("a", glob.Pattern);
+                    break;
+                case ProjectInvalidation project:
+                    json.WriteNumber("k", ProjectCode);
+                    json.WriteString("p", project.Project);
+                    break;
+                case TagInvalidation tag:
+                    json.WriteNumber("k", TagCode);
+                    json.WriteString("t", tag.Tag);
+                    break;
+                case OlderThanInvalidation older:
+                    json.WriteNumber("k", OlderThanCode);
+                    json.WriteString("p", older.Project);
+                    json.WriteNumber("o", older.LastWriteTimeUtc.UtcTicks);
+                    break;
+                case CustomInvalidation custom:
+                    json.WriteNumber("k", CustomCode);
+                    json.WriteString("m", custom.Name);
+                    WriteIf(json, "p", custom.Project);
+                    WriteIf(json, "a", custom.Argument);
+                    break;
+                default:
+                    json.WriteNumber("k", AllCode);
+                    break;
             }
 
             if (request.IsSoft)
@@ -52,13 +78,13 @@ internal static class LogEntry
 
     /// <summary>The pointer field a request tombstones (a key's file), or null.</summary>
     public static string? PointerField(InvalidationRequest request) =>
-        request.Kind == InvalidationKind.Key ? RedisKeys.PointerField(request.Key.Project, request.Key.Path) : null;
+        request is KeyInvalidation key ? RedisKeys.PointerField(key.Key.Project, key.Key.Path) : null;
 
     /// <summary>The barrier a request raises (its project's, or every project's), or null for a key.</summary>
-    public static string? Barrier(InvalidationRequest request) => request.Kind switch
+    public static string? Barrier(InvalidationRequest request) => request switch
     {
-        InvalidationKind.Key => null,
-        InvalidationKind.Tag or InvalidationKind.All => RedisKeys.GlobalBarrier,
+        KeyInvalidation => null,
+        TagInvalidation or AllInvalidation => RedisKeys.GlobalBarrier,
         _ => request.Project is { } project ? RedisKeys.ProjectBarrier(project) : RedisKeys.GlobalBarrier,
     };
 
@@ -73,19 +99,20 @@ internal static class LogEntry
         using var document = JsonDocument.Parse(member.AsMemory(colon + 1));
         var root = document.RootElement;
         string origin = root.GetProperty("n").GetString() ?? string.Empty;
-        var kind = (InvalidationKind)root.GetProperty("k").GetInt32();
+        int kind = root.GetProperty("k").GetInt32();
         string? project = Get(root, "p");
         string? path = Get(root, "a");
         InvalidationRequest? request = kind switch
         {
-            InvalidationKind.Key => createKey(project!, path!, Get(root, "v")) is { } key ? InvalidationRequest.ForKey(key) : null,
-            InvalidationKind.Directory => InvalidationRequest.ForDirectory(project!, path!),
-            InvalidationKind.Glob => InvalidationRequest.ForGlob(project!, path!),
-            InvalidationKind.Project => InvalidationRequest.ForProject(project!),
-            InvalidationKind.Tag => InvalidationRequest.ForTag(Get(root, "t")!),
-            InvalidationKind.OlderThan => InvalidationRequest.OlderThan(project!, new DateTimeOffset(root.GetProperty("o").GetInt64(), TimeSpan.Zero)),
-            InvalidationKind.All => InvalidationRequest.ForAll(),
-            _ => InvalidationRequest.Custom(Get(root, "m")!, project, path),
+            KeyCode => createKey(project!, path!, Get(root, "v")) is { } key ? InvalidationRequest.ForKey(key) : null,
+            DirectoryCode => InvalidationRequest.ForDirectory(project!, path!),
+            GlobCode => InvalidationRequest.ForGlob(project!, path!),
+            ProjectCode => InvalidationRequest.ForProject(project!),
+            TagCode => InvalidationRequest.ForTag(Get(root, "t")!),
+            OlderThanCode => InvalidationRequest.OlderThan(project!, new DateTimeOffset(root.GetProperty("o").GetInt64(), TimeSpan.Zero)),
+            AllCode => InvalidationRequest.ForAll(),
+            CustomCode => InvalidationRequest.Custom(Get(root, "m")!, project, path),
+            _ => throw new FormatException($"Unknown invalidation code {kind}."),
         };
         if (request is not null && root.TryGetProperty("s", out var soft) && soft.GetBoolean())
         {

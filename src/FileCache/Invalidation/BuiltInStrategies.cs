@@ -5,27 +5,28 @@ namespace FileCache.Invalidation;
 /// <summary>One key.</summary>
 internal sealed class KeyStrategy : IInvalidationStrategy
 {
-    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Key;
+    public bool CanExpand(InvalidationRequest request) => request is KeyInvalidation;
 
-    public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys) => keys.Add(request.Key);
+    public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys) => keys.Add(((KeyInvalidation)request).Key);
 
-    public bool Matches(InvalidationRequest request, in FileKey key) => key == request.Key;
+    public bool Matches(InvalidationRequest request, in FileKey key) => key == ((KeyInvalidation)request).Key;
 }
 
 /// <summary>A path and everything under it, through the path index.</summary>
 internal sealed class DirectoryStrategy : IInvalidationStrategy
 {
-    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Directory;
+    public bool CanExpand(InvalidationRequest request) => request is DirectoryInvalidation;
 
     public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
     {
-        foreach (var key in scope.KeysUnder(request.Project!, request.Path!))
+        var directory = (DirectoryInvalidation)request;
+        foreach (var key in scope.KeysUnder(directory.Project, directory.Directory))
         {
             keys.Add(key);
         }
     }
 
-    public bool Matches(InvalidationRequest request, in FileKey key) => IsUnder(key.Path, request.Path!, key.IgnoreCase);
+    public bool Matches(InvalidationRequest request, in FileKey key) => IsUnder(key.Path, ((DirectoryInvalidation)request).Directory, key.IgnoreCase);
 
     internal static bool IsUnder(string path, string directory, bool ignoreCase)
     {
@@ -46,12 +47,13 @@ internal sealed class DirectoryStrategy : IInvalidationStrategy
 /// </summary>
 internal sealed class GlobStrategy : IInvalidationStrategy
 {
-    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Glob;
+    public bool CanExpand(InvalidationRequest request) => request is GlobInvalidation;
 
     public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
     {
-        var (prefix, pattern) = Split(request.Path!);
-        var candidates = scope.KeysUnder(request.Project!, prefix);
+        var glob = (GlobInvalidation)request;
+        var (prefix, pattern) = Split(glob.Pattern);
+        var candidates = scope.KeysUnder(glob.Project, prefix);
         if (candidates.Count == 0)
         {
             return;
@@ -68,7 +70,7 @@ internal sealed class GlobStrategy : IInvalidationStrategy
     }
 
     public bool Matches(InvalidationRequest request, in FileKey key) =>
-        CreateMatcher(Split(request.Path!).Pattern, key.IgnoreCase).Match(key.Path).HasMatches;
+        CreateMatcher(Split(((GlobInvalidation)request).Pattern).Pattern, key.IgnoreCase).Match(key.Path).HasMatches;
 
     /// <summary>Splits a glob into its literal directory prefix (segments before the first wildcard) and the pattern.</summary>
     internal static (string Prefix, string Pattern) Split(string glob)
@@ -108,11 +110,11 @@ internal sealed class GlobStrategy : IInvalidationStrategy
 /// <summary>A whole project.</summary>
 internal sealed class ProjectStrategy : IInvalidationStrategy
 {
-    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Project;
+    public bool CanExpand(InvalidationRequest request) => request is ProjectInvalidation;
 
     public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
     {
-        foreach (var key in scope.KeysUnder(request.Project!, string.Empty))
+        foreach (var key in scope.KeysUnder(((ProjectInvalidation)request).Project, string.Empty))
         {
             keys.Add(key);
         }
@@ -124,7 +126,7 @@ internal sealed class ProjectStrategy : IInvalidationStrategy
 /// <summary>Every entry of every project (<see cref="IFileCache.Clear"/>).</summary>
 internal sealed class AllStrategy : IInvalidationStrategy
 {
-    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.All;
+    public bool CanExpand(InvalidationRequest request) => request is AllInvalidation;
 
     public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
     {
@@ -143,11 +145,11 @@ internal sealed class AllStrategy : IInvalidationStrategy
 /// <summary>Every entry with a tag. A load under way is fenced when it will store its entry with the tag.</summary>
 internal sealed class TagStrategy : IInvalidationStrategy
 {
-    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Tag;
+    public bool CanExpand(InvalidationRequest request) => request is TagInvalidation;
 
     public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
     {
-        foreach (var key in scope.KeysTagged(request.Tag!))
+        foreach (var key in scope.KeysTagged(((TagInvalidation)request).Tag))
         {
             keys.Add(key);
         }
@@ -156,19 +158,20 @@ internal sealed class TagStrategy : IInvalidationStrategy
     public bool Matches(InvalidationRequest request, in FileKey key) => false;
 
     public bool Matches(InvalidationRequest request, in FileKey key, IEnumerable<string>? tags) =>
-        tags is not null && tags.Contains(request.Tag!);
+        tags is not null && tags.Contains(((TagInvalidation)request).Tag);
 }
 
 /// <summary>File entries whose version is older than a bound. A load under way may read an old file, so it is fenced.</summary>
 internal sealed class OlderThanStrategy : IInvalidationStrategy
 {
-    public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.OlderThan;
+    public bool CanExpand(InvalidationRequest request) => request is OlderThanInvalidation;
 
     public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
     {
-        foreach (var key in scope.KeysUnder(request.Project!, string.Empty))
+        var olderThan = (OlderThanInvalidation)request;
+        foreach (var key in scope.KeysUnder(olderThan.Project, string.Empty))
         {
-            if (scope.TryGetVersion(key, out var version) && version.LastWriteTimeUtc < request.OlderThanUtc)
+            if (scope.TryGetVersion(key, out var version) && version.LastWriteTimeUtc < olderThan.LastWriteTimeUtc)
             {
                 keys.Add(key);
             }

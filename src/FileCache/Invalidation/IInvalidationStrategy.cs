@@ -2,7 +2,7 @@ namespace FileCache.Invalidation;
 
 /// <summary>
 /// Expands an <see cref="InvalidationRequest"/> into the keys it invalidates. The built-in strategies cover every
-/// <see cref="InvalidationKind"/> except <see cref="InvalidationKind.Custom"/>; strategies registered with
+/// shape of request except <see cref="CustomInvalidation"/>; strategies registered with
 /// <c>AddInvalidationStrategy</c> are asked first, in registration order, so they can also replace a built-in one.
 /// </summary>
 public interface IInvalidationStrategy

@@ -116,15 +116,15 @@ internal sealed partial class DefaultFileCache
     /// </summary>
     private static string TelemetryCause(InvalidationRequest request) => request.Cause switch
     {
-        InvalidationCause.Explicit => request.Kind switch
+        InvalidationCause.Explicit => request switch
         {
-            InvalidationKind.Key => "key",
-            InvalidationKind.Directory => "directory",
-            InvalidationKind.Glob => "glob",
-            InvalidationKind.Project => "project",
-            InvalidationKind.Tag => "tag",
-            InvalidationKind.OlderThan => "older_than",
-            InvalidationKind.All => "all",
+            KeyInvalidation => "key",
+            DirectoryInvalidation => "directory",
+            GlobInvalidation => "glob",
+            ProjectInvalidation => "project",
+            TagInvalidation => "tag",
+            OlderThanInvalidation => "older_than",
+            AllInvalidation => "all",
             _ => "custom",
         },
         InvalidationCause.Watcher => "watcher",
@@ -149,20 +149,19 @@ internal sealed partial class DefaultFileCache
     private InvalidationResult InvalidateCore(InvalidationRequest request, Partition? partition, bool removeProject, out bool targetRemoved)
     {
         targetRemoved = false;
-        if (request.Kind == InvalidationKind.Directory && request.Path!.Length > 0 && partition is not null)
+        if (request is DirectoryInvalidation { Directory.Length: > 0 } directory && partition is not null)
         {
-            string normalized = PathNormalizer.Normalize(request.Path, partition.Root, partition.IgnoreCase, nameof(request));
-            if (!ReferenceEquals(normalized, request.Path))
+            string normalized = PathNormalizer.Normalize(directory.Directory, partition.Root, partition.IgnoreCase, nameof(request));
+            if (!ReferenceEquals(normalized, directory.Directory))
             {
-                var copy = InvalidationRequest.ForDirectory(request.Project!, normalized).With(request.Cause, request.IsDeletion);
-                request = request.IsSoft ? copy.AsSoft() : copy;
+                request = directory.WithDirectory(normalized);
             }
         }
 
         var strategy = FindStrategy(request);
         var counters = _inv.Counters;
         Interlocked.Increment(ref counters.Requests);
-        var telemetry = _observer.StartInvalidation(request.TelemetryName ?? TelemetryCause(request), partition?.Name, fanOut: request.Kind != InvalidationKind.Key);
+        var telemetry = _observer.StartInvalidation(request.TelemetryName ?? TelemetryCause(request), partition?.Name, fanOut: request is not KeyInvalidation);
         var scope = new Scope(this, partition);
         var context = _inv.Hooks.Length > 0 ? RunHooksBefore(request, strategy, scope) : null;
         if (context?.VetoReason is { } reason)
@@ -183,8 +182,8 @@ internal sealed partial class DefaultFileCache
             strategy.Expand(request, scope, keys);
             sequence = counters.Sequence + 1;
             Volatile.Write(ref counters.Sequence, sequence);
-            bool whole = !request.IsSoft && request.Kind is InvalidationKind.Project or InvalidationKind.All;
-            foreach (var affected in partition is null ? (request.Kind == InvalidationKind.All ? _partitions.All : []) : [partition])
+            bool whole = !request.IsSoft && request is ProjectInvalidation or AllInvalidation;
+            foreach (var affected in partition is null ? (request is AllInvalidation ? _partitions.All : []) : [partition])
             {
                 affected.Counters.Invalidations++;
                 if (whole)
@@ -226,7 +225,7 @@ internal sealed partial class DefaultFileCache
                 if (InvalidateKeyLocked(item.Key, item.Cause, request.IsSoft, item.Reason, partition, sink))
                 {
                     invalidated.Add(item.Key);
-                    targetRemoved |= request.Kind == InvalidationKind.Key && item.Key == request.Key;
+                    targetRemoved |= request is KeyInvalidation target && item.Key == target.Key;
                 }
 
                 dependants.Clear();

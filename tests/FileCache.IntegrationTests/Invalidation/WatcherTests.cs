@@ -295,8 +295,8 @@ public sealed class WatcherTests
         cache.ApplyWatcherChanges(partition, changes);
 
         Assert.Equal(2, requests.Count);
-        Assert.Contains(requests, r => r is { Kind: InvalidationKind.Directory, Path: "big", Cause: InvalidationCause.Watcher });
-        Assert.Contains(requests, r => r is { Path: "small/one.cs", IsDeletion: true });
+        Assert.Contains(requests, r => r is DirectoryInvalidation { Directory: "big", Cause: InvalidationCause.Watcher });
+        Assert.Contains(requests, r => r is DirectoryInvalidation { Directory: "small/one.cs", IsDeletion: true });
         Assert.Equal(1, cache.GetStatistics().Invalidation!.StormsCollapsed);
         Assert.False(Has(cache, lone));
         Assert.True(Has(cache, untouched));

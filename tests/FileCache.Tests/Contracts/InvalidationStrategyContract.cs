@@ -197,19 +197,20 @@ public sealed class CustomStrategyContract : InvalidationStrategyContract
 
     private sealed class ExtensionStrategy : IInvalidationStrategy
     {
-        public bool CanExpand(InvalidationRequest request) => request is { Kind: InvalidationKind.Custom, Name: "extension" };
+        public bool CanExpand(InvalidationRequest request) => request is CustomInvalidation { Name: "extension" };
 
         public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
         {
-            foreach (var key in scope.KeysUnder(request.Project!, string.Empty))
+            var custom = (CustomInvalidation)request;
+            foreach (var key in scope.KeysUnder(custom.Project!, string.Empty))
             {
-                if (key.Path.EndsWith(request.Path!, StringComparison.Ordinal))
+                if (key.Path.EndsWith(custom.Argument!, StringComparison.Ordinal))
                 {
                     keys.Add(key);
                 }
             }
         }
 
-        public bool Matches(InvalidationRequest request, in FileKey key) => key.Path.EndsWith(request.Path!, StringComparison.Ordinal);
+        public bool Matches(InvalidationRequest request, in FileKey key) => key.Path.EndsWith(((CustomInvalidation)request).Argument!, StringComparison.Ordinal);
     }
 }

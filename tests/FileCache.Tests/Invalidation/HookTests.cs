@@ -11,9 +11,9 @@ public sealed class HookTests
     {
         var hook = new DelegateHook(context =>
         {
-            if (context.Request.Kind == InvalidationKind.Key && context.Request.Key.Path == "a")
+            if (context.Request is KeyInvalidation { Key.Path: "a" } request)
             {
-                context.Add(context.Request.Key.WithVariant("extra"));
+                context.Add(request.Key.WithVariant("extra"));
             }
         });
         using var cache = Create(hooks: [hook]);

@@ -92,7 +92,7 @@ public sealed class InvalidationPathTests
 
         Assert.False(cache.Remove(key));
         Assert.True(Has(cache, key));
-        Assert.Equal(InvalidationKind.Key, Assert.Single(hook.Before).Kind);
+        Assert.IsType<KeyInvalidation>(Assert.Single(hook.Before));
         Assert.Equal(0, cache.GetStatistics().Invalidation!.LastSequence);
     }
 
@@ -107,7 +107,7 @@ public sealed class InvalidationPathTests
         cache.Clear();
 
         Assert.True(Has(cache, a) && Has(cache, b));
-        Assert.Equal(InvalidationKind.All, Assert.Single(hook.Before).Kind);
+        Assert.IsType<AllInvalidation>(Assert.Single(hook.Before));
         hook.VetoAll = false;
         cache.Clear();
         Assert.False(Has(cache, a) || Has(cache, b));
@@ -168,7 +168,7 @@ public sealed class InvalidationPathTests
         hook.Before.Clear();
         hook.VetoAll = false;
         cache.PollFiles(cache.PartitionFor("p"));
-        Assert.Contains(hook.Before, r => r is { Cause: InvalidationCause.Watcher, Path: "b.txt" });
+        Assert.Contains(hook.Before, r => r is DirectoryInvalidation { Cause: InvalidationCause.Watcher, Directory: "b.txt" });
         Assert.True(cache.GetStatistics().Invalidation!.LastSequence > afterMismatch);
         Assert.False(cache.TryGet("p", "b.txt", out CachedFile? _));
     }

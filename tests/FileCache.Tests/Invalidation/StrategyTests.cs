@@ -254,26 +254,27 @@ public sealed class StrategyTests
     /// <summary>Custom request "extension": every key of the project whose path ends with the argument.</summary>
     private sealed class ExtensionStrategy : IInvalidationStrategy
     {
-        public bool CanExpand(InvalidationRequest request) => request is { Kind: InvalidationKind.Custom, Name: "extension" };
+        public bool CanExpand(InvalidationRequest request) => request is CustomInvalidation { Name: "extension" };
 
         public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
         {
-            foreach (var key in scope.KeysUnder(request.Project!, string.Empty))
+            var custom = (CustomInvalidation)request;
+            foreach (var key in scope.KeysUnder(custom.Project!, string.Empty))
             {
-                if (key.Path.EndsWith(request.Path!, StringComparison.Ordinal))
+                if (key.Path.EndsWith(custom.Argument!, StringComparison.Ordinal))
                 {
                     keys.Add(key);
                 }
             }
         }
 
-        public bool Matches(InvalidationRequest request, in FileKey key) => key.Path.EndsWith(request.Path!, StringComparison.Ordinal);
+        public bool Matches(InvalidationRequest request, in FileKey key) => key.Path.EndsWith(((CustomInvalidation)request).Argument!, StringComparison.Ordinal);
     }
 
     /// <summary>Replaces the built-in directory strategy with one that invalidates nothing.</summary>
     private sealed class NothingForDirectories : IInvalidationStrategy
     {
-        public bool CanExpand(InvalidationRequest request) => request.Kind == InvalidationKind.Directory;
+        public bool CanExpand(InvalidationRequest request) => request is DirectoryInvalidation;
 
         public void Expand(InvalidationRequest request, IInvalidationScope scope, ICollection<FileKey> keys)
         {

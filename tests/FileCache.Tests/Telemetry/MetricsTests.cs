@@ -1,3 +1,4 @@
+using FileCache.Invalidation;
 using FileCache.Storage;
 using FileCache.Telemetry;
 using Microsoft.Extensions.Time.Testing;
@@ -102,6 +103,29 @@ public class MetricsTests
         Assert.Equal(0, recorder.Sum(T.Bytes));
         Assert.Equal(1000, recorder.Sum(T.Budget));
         Assert.Equal(0, recorder.Count(T.Requests, ("project", "p")));
+    }
+
+    [Fact]
+    public void Invalidate_EachRequestShape_TaggedWithItsOwnCause()
+    {
+        using var meters = new TestMeterFactory();
+        using var recorder = new MetricsRecorder(meters);
+        using var cache = Create(meters, new FakeTimeProvider(), budget: 1L << 20);
+        var key = cache.CreateKey("p", "src/a.cs");
+        cache.Set(key, "x", CacheFixture.Size(10));
+
+        cache.Invalidate(InvalidationRequest.ForKey(key));
+        cache.Invalidate(InvalidationRequest.ForDirectory("p", "src"));
+        cache.Invalidate(InvalidationRequest.ForGlob("p", "src/**/*.cs"));
+        cache.Invalidate(InvalidationRequest.ForProject("q"));
+        cache.Invalidate(InvalidationRequest.ForTag("t"));
+        cache.Invalidate(InvalidationRequest.OlderThan("p", DateTimeOffset.UnixEpoch));
+        cache.Invalidate(InvalidationRequest.ForAll());
+
+        foreach (string cause in new[] { "key", "directory", "glob", "project", "tag", "older_than", "all" })
+        {
+            Assert.Equal(1, recorder.Sum(T.Invalidations, ("cause", cause)));
+        }
     }
 
     [Fact]

@@ -1,0 +1,127 @@
+using System.Text;
+using FileCache.Invalidation;
+
+namespace FileCache.Tests.Invalidation;
+
+/// <summary>The seam a distributed layer plugs into: IInvalidationPublisher and ICoherenceTarget.</summary>
+public sealed class PublisherSeamTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "fc-seam-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public PublisherSeamTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private sealed class RecordingPublisher : IInvalidationPublisher
+    {
+        public ICoherenceTarget? Target { get; private set; }
+
+        public List<(InvalidationRequest Request, long Sequence)> Applied { get; } = [];
+
+        public InvalidationAcknowledgement Answer { get; set; } = InvalidationAcknowledgement.Acknowledged;
+
+        public void Attach(ICoherenceTarget target) => Target = target;
+
+        public void OnApplied(InvalidationRequest request, InvalidationResult result) => Applied.Add((request, result.Sequence));
+
+        public ValueTask<InvalidationResult> CompleteAsync(InvalidationRequest request, InvalidationResult result, CancellationToken cancellationToken) =>
+            new(result with { Acknowledgement = Answer, ClusterSequence = 42 });
+    }
+
+    private (IFileCache Cache, RecordingPublisher Publisher) Create()
+    {
+        var publisher = new RecordingPublisher();
+        var options = new FileCacheOptions();
+        options.AddProject("p", _root);
+        options.Invalidation.Mode = ValidationMode.None;
+        options.Invalidation.Publisher = publisher;
+        return (FileCacheFactory.Create(options), publisher);
+    }
+
+    private void Write(string name, string text, DateTime stamp)
+    {
+        string path = Path.Combine(_root, name);
+        File.WriteAllText(path, text);
+        File.SetLastWriteTimeUtc(path, stamp);
+    }
+
+    [Fact]
+    public async Task InvalidateAsync_WithPublisher_EveryPathPublishedWithItsSequence_AndTheCallerGetsThePublishersAnswer()
+    {
+        var (cache, publisher) = Create();
+        using var owned = cache;
+        Assert.NotNull(publisher.Target);
+        var key = cache.CreateKey("p", "a.txt");
+
+        var result = await cache.InvalidateAsync(InvalidationRequest.ForKey(key));
+        cache.Remove(key);
+        cache.Clear();
+
+        Assert.Equal(InvalidationAcknowledgement.Acknowledged, result.Acknowledgement);
+        Assert.Equal(42, result.ClusterSequence);
+        Assert.Equal([1L, 2L, 3L], publisher.Applied.Select(a => a.Sequence));
+        Assert.IsType<AllInvalidation>(publisher.Applied[2].Request);
+    }
+
+    [Fact]
+    public void ApplyRemote_AppliedThroughTheSamePath_ButNotPublishedBack()
+    {
+        var (cache, publisher) = Create();
+        using var owned = cache;
+        var key = cache.CreateKey("p", "v", "x");
+        cache.Set(key, "value");
+
+        var result = publisher.Target!.ApplyRemote(InvalidationRequest.ForKey(key));
+
+        Assert.Equal(1, result.Invalidated);
+        Assert.False(cache.TryGetValue(key, out _));
+        Assert.Empty(publisher.Applied);
+        Assert.Equal(InvalidationAcknowledgement.Local, result.Acknowledgement);
+    }
+
+    [Fact]
+    public async Task Demote_ChangedFileReloaded_UnchangedFileKept_DerivedValueDropped()
+    {
+        var (cache, publisher) = Create();
+        using var owned = cache;
+        var stamp = DateTime.UtcNow.AddMinutes(-5);
+        Write("same.txt", "same", stamp);
+        Write("changed.txt", "old", stamp);
+        var same = await cache.ReadAsync("p", "same.txt");
+        await cache.ReadAsync("p", "changed.txt");
+        var derived = cache.CreateKey("p", "same.txt", "ast");
+        cache.Set(derived, "parsed");
+        Write("changed.txt", "new!", stamp.AddMinutes(1));    // no invalidation: only the demotion's check can see it
+
+        publisher.Target!.Demote();
+
+        Assert.Same(same, await cache.ReadAsync("p", "same.txt"));
+        Assert.Equal("new!", Encoding.UTF8.GetString((await cache.ReadAsync("p", "changed.txt")).Content.Span));
+        Assert.False(cache.TryGetValue(derived, out _));
+    }
+
+    [Fact]
+    public async Task VerifyEveryRead_EveryHitChecksTheFile_DerivedValuesNotCached_UntilCleared()
+    {
+        var (cache, publisher) = Create();
+        using var owned = cache;
+        var stamp = DateTime.UtcNow.AddMinutes(-5);
+        Write("a.txt", "one", stamp);
+        publisher.Target!.VerifyEveryRead = true;
+        await cache.ReadAsync("p", "a.txt");
+        var derived = cache.CreateKey("p", "a.txt", "ast");
+        Assert.Equal("v", await cache.GetOrAddAsync(derived, (_, _) => ValueTask.FromResult("v")));
+        Assert.False(cache.TryGetValue(derived, out _));
+
+        Write("a.txt", "two!", stamp.AddMinutes(1));
+        Assert.Equal("two!", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        Write("a.txt", "three", stamp.AddMinutes(2));
+        Assert.Equal("three", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+
+        publisher.Target.VerifyEveryRead = false;
+        var trusted = await cache.ReadAsync("p", "a.txt");
+        Write("a.txt", "four!", stamp.AddMinutes(3));
+        Assert.Same(trusted, await cache.ReadAsync("p", "a.txt"));      // one check after clearing, then trusted (nobody invalidated it)
+        Assert.Same(trusted, await cache.ReadAsync("p", "a.txt"));
+    }
+}
