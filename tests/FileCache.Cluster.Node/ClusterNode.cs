@@ -1,0 +1,302 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using FileCache.DependencyInjection;
+using FileCache.Invalidation;
+using FileCache.Redis;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FileCache.Cluster.Node;
+
+/// <summary>
+/// One node: a FileCache over the shared folder (project <c>p</c>, no watcher: only the cluster's log tells it about
+/// changes, and the revalidation interval bounds what nobody announced), a member of the cluster when a server is given,
+/// and the operations the harness asks for, each appended to the history with its monotonic start and end.
+/// </summary>
+internal sealed class ClusterNode : IAsyncDisposable
+{
+    private const string Project = "p";
+
+    private readonly NodeArguments _args;
+    private readonly ServiceProvider _services;
+    private readonly IFileCache _cache;
+    private readonly IRedisCoherence? _coherence;
+    private readonly HistoryWriter _history;
+    private readonly ConcurrentDictionary<string, CachedFile> _memo = new(StringComparer.Ordinal);
+    private readonly string[] _files;
+    private readonly List<(Task Task, CancellationTokenSource Stop)> _readers = [];
+    private long _reads;
+    private long _readFailures;
+
+    private ClusterNode(NodeArguments args, ServiceProvider services)
+    {
+        _args = args;
+        _services = services;
+        _cache = services.GetRequiredService<IFileCache>();
+        _coherence = services.GetService<IRedisCoherence>();
+        _history = new HistoryWriter(args.History);
+        _files = [.. Directory.EnumerateFiles(args.Root, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith(".tmp", StringComparison.Ordinal)).Select(f => Path.GetRelativePath(args.Root, f)).Order(StringComparer.Ordinal)];
+        Directory.CreateDirectory(args.Locks);
+    }
+
+    public static async Task<ClusterNode> StartAsync(NodeArguments args)
+    {
+        var services = new ServiceCollection();
+        IFileCacheBuilder builder = services.AddFileCache(options =>
+        {
+            options.Name = args.Name;
+            options.Invalidation.Mode = ValidationMode.None;
+            options.AddProject(Project, args.Root);
+        });
+        if (args.Server is { } server)
+        {
+            if (args.UseL2)
+            {
+                services.AddStackExchangeRedisCache(options => options.Configuration = server + ",abortConnect=false,connectTimeout=1000");
+            }
+
+            builder.AddRedisCoherence(server + ",abortConnect=false,connectTimeout=5000,syncTimeout=10000,asyncTimeout=10000", options =>
+            {
+                options.ClusterName = args.Cluster;
+                options.NodeId = args.Name;
+                options.LeaseDuration = args.Lease;
+                options.PollInterval = args.Poll;
+                options.AcknowledgementTimeout = args.AckTimeout;
+                options.RevalidationInterval = args.Revalidation;
+                options.UseL2 = args.UseL2;
+                foreach ((string name, string value) in args.Options)
+                {
+                    SetOption(options, name, value);
+                }
+            });
+        }
+
+        var node = new ClusterNode(args, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        if (node._coherence is { } coherence)
+        {
+            await coherence.StartAsync();
+        }
+
+        return node;
+    }
+
+    private static void SetOption(RedisCoherenceOptions options, string name, string value)
+    {
+        System.Reflection.PropertyInfo property = typeof(RedisCoherenceOptions).GetProperty(name, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+            ?? throw new ArgumentException($"RedisCoherenceOptions has no property '{name}'.", nameof(name));
+        Type type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        object parsed = type == typeof(TimeSpan) ? TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture))
+            : type.IsEnum ? Enum.Parse(type, value)
+            : Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
+        property.SetValue(options, parsed);
+    }
+
+    /// <summary>Runs one command line and returns the reply line.</summary>
+    public async Task<string> ExecuteAsync(string line)
+    {
+        string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        try
+        {
+            return words switch
+            {
+                ["read", string path] => Describe(await ReadAsync(path)),
+                ["invalidate", string path, ..] => Describe(await InvalidateAsync(path, Mode(words), write: false)),
+                ["write", string path, ..] => Describe(await InvalidateAsync(path, Mode(words), write: true)),
+                ["readers", string count] => await SetReadersAsync(int.Parse(count, CultureInfo.InvariantCulture)),
+                ["stats"] => Stats(),
+                ["files"] => string.Join(' ', _files),
+                _ => $"err unknown command '{line}'",
+            };
+        }
+        catch (Exception e)
+        {
+            return $"err {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await SetReadersAsync(0);
+        if (_coherence is not null)
+        {
+            await _coherence.DisposeAsync();
+        }
+
+        await _services.DisposeAsync();
+        _history.Dispose();
+    }
+
+    private static string Mode(string[] words) => words.Length > 2 ? words[2] : "ack";
+
+    private static string Describe(HistoryRecord r) => r.Ok
+        ? string.Create(CultureInfo.InvariantCulture, $"ok v={r.Version} outcome={r.Outcome ?? "-"} seq={r.Sequence} ms={(r.End - r.Start) / 1e6:F3}")
+        : $"err {r.Error}";
+
+    private async Task<HistoryRecord> ReadAsync(string path)
+    {
+        long start = HistoryFile.Now();
+        HistoryRecord record;
+        try
+        {
+            CachedFile? file = _args.Broken == "stale-memo" && _memo.TryGetValue(path, out CachedFile? memo)
+                ? memo
+                : await _cache.TryReadAsync(Project, path);
+            if (file is null)
+            {
+                record = new HistoryRecord { Node = _args.Name, Op = HistoryOps.Read, Path = path, Start = start, End = HistoryFile.Now(), Version = -1, Ok = true };
+            }
+            else
+            {
+                _memo.TryAdd(path, file);
+                (long version, string declared, string actual) = Payload.Inspect(file.Content.Span);
+                record = new HistoryRecord
+                {
+                    Node = _args.Name, Op = HistoryOps.Read, Path = path, Start = start, End = HistoryFile.Now(), Version = version, Ok = true,
+                    DeclaredHash = declared, PayloadHash = actual,
+                    VersionHash = file.Version.ContentHash?.ToString("x32", CultureInfo.InvariantCulture),
+                };
+            }
+        }
+        catch (Exception e)
+        {
+            Interlocked.Increment(ref _readFailures);
+            record = new HistoryRecord { Node = _args.Name, Op = HistoryOps.Read, Path = path, Start = start, End = HistoryFile.Now(), Ok = false, Error = $"{e.GetType().Name}: {e.Message}" };
+        }
+
+        Interlocked.Increment(ref _reads);
+        _history.Append(record);
+        return record;
+    }
+
+    private async Task<HistoryRecord> InvalidateAsync(string path, string mode, bool write)
+    {
+        if (mode is not "ack" and not "fire")
+        {
+            throw new ArgumentException($"Mode must be ack or fire (was '{mode}').", nameof(mode));
+        }
+
+        string file = Path.Join(_args.Root, path);
+        long start = HistoryFile.Now();
+        long version, written = 0;
+        if (write)
+        {
+            (version, written) = WriteNewVersion(path, file);
+        }
+        else
+        {
+            // The source reflects a change before its invalidation: the version on disk now is what this covers.
+            version = Payload.ReadVersionFromDisk(file);
+        }
+
+        HistoryRecord record = new() { Node = _args.Name, Op = write ? HistoryOps.Write : HistoryOps.Invalidate, Path = path, Start = start, Written = written, Version = version, Mode = mode };
+        try
+        {
+            InvalidationRequest request = InvalidationRequest.ForKey(_cache.CreateKey(Project, path));
+            InvalidationResult result = mode == "fire" && _coherence is not null
+                ? await _coherence.InvalidateAsync(request, waitForAcknowledgement: false)
+                : await _cache.InvalidateAsync(request);
+            record = record with { End = HistoryFile.Now(), Ok = true, Outcome = Outcome(result.Acknowledgement), Sequence = result.ClusterSequence };
+        }
+        catch (Exception e)
+        {
+            record = record with { End = HistoryFile.Now(), Ok = false, Outcome = InvalidationOutcomes.Failed, Error = $"{e.GetType().Name}: {e.Message}" };
+        }
+
+        _history.Append(record);
+        return record;
+    }
+
+    /// <summary>
+    /// Writes a new version by an atomic rename, under an exclusive lock of the path shared by every node, so that the
+    /// order of versions on disk is the order of their numbers (a monotonic timestamp taken under the lock).
+    /// </summary>
+    private (long Version, long Written) WriteNewVersion(string path, string file)
+    {
+        string lockFile = Path.Join(_args.Locks, Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(path)) + ".lock");
+        using FileStream held = AcquireLock(lockFile);
+        long version = HistoryFile.Now();
+        string temp = Path.Join(Path.GetDirectoryName(file)!, $".{Path.GetFileName(file)}.{_args.Name}.tmp");
+        File.WriteAllBytes(temp, Payload.Create(path, version, _args.Name, _args.PayloadSize));
+        File.Move(temp, file, overwrite: true);
+        return (version, HistoryFile.Now());
+    }
+
+    private static FileStream AcquireLock(string lockFile)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 10_000)
+            {
+                Thread.Sleep(1);
+            }
+        }
+    }
+
+    private static string Outcome(InvalidationAcknowledgement acknowledgement) => acknowledgement switch
+    {
+        // A cache without coherence acknowledges only itself: the baseline that the checker must catch.
+        InvalidationAcknowledgement.Acknowledged or InvalidationAcknowledgement.Local => InvalidationOutcomes.Acknowledged,
+        InvalidationAcknowledgement.NotAwaited => InvalidationOutcomes.Fired,
+        InvalidationAcknowledgement.TimedOut => InvalidationOutcomes.Unacknowledged,
+        _ => InvalidationOutcomes.Failed,
+    };
+
+    private async Task<string> SetReadersAsync(int count)
+    {
+        foreach ((Task task, CancellationTokenSource stop) in _readers)
+        {
+            await stop.CancelAsync();
+            await task;
+            stop.Dispose();
+        }
+
+        _readers.Clear();
+        for (int i = 0; i < count; i++)
+        {
+            var stop = new CancellationTokenSource();
+            int seed = i;
+            _readers.Add((Task.Run(() => ReadLoopAsync(seed, stop.Token)), stop));
+        }
+
+        return $"ok readers={count}";
+    }
+
+    private async Task ReadLoopAsync(int seed, CancellationToken stop)
+    {
+        var random = new Random(HashCode.Combine(_args.Name, seed));
+        while (!stop.IsCancellationRequested)
+        {
+            await ReadAsync(_files[random.Next(_files.Length)]);
+            // A short pause so two cores are shared with the other nodes and the server.
+            await Task.Delay(1, CancellationToken.None);
+        }
+    }
+
+    private string Stats()
+    {
+        FileCache.Statistics.FileCacheStatistics stats = _cache.GetStatistics();
+        RedisCoherenceStatus? status = _coherence?.GetStatus();
+        return "ok " + JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["node"] = _args.Name,
+            ["reads"] = Interlocked.Read(ref _reads),
+            ["readFailures"] = Interlocked.Read(ref _readFailures),
+            ["hits"] = stats.Total.Hits,
+            ["misses"] = stats.Total.Misses,
+            ["loads"] = stats.Total.Loads,
+            ["state"] = status?.State.ToString() ?? "Local",
+            ["applied"] = status?.Applied ?? 0,
+            ["lastApplied"] = status?.LastAppliedSequence ?? 0,
+            ["l2Hits"] = status?.L2Hits ?? 0,
+            ["l2Misses"] = status?.L2Misses ?? 0,
+            ["hashRejections"] = status?.HashRejections ?? 0,
+            ["demotions"] = status?.Demotions ?? 0,
+            ["leaseLosses"] = status?.LeaseLosses ?? 0,
+            ["logGaps"] = status?.LogGaps ?? 0,
+        });
+    }
+}

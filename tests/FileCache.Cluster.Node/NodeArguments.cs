@@ -1,0 +1,102 @@
+using System.Globalization;
+
+namespace FileCache.Cluster.Node;
+
+/// <summary>The node's command line: <c>--name N --root DIR --history FILE [--server host:port] ...</c>.</summary>
+internal sealed class NodeArguments
+{
+    public required string Name { get; init; }
+
+    public required string Root { get; init; }
+
+    public required string History { get; init; }
+
+    /// <summary>Gets the folder of the per-file write locks (outside the root: nothing there is read).</summary>
+    public required string Locks { get; init; }
+
+    /// <summary>Gets the server, or null for a node without coherence (a plain local cache: the baseline that breaks).</summary>
+    public string? Server { get; init; }
+
+    public string Cluster { get; init; } = "harness";
+
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Revalidation { get; init; } = TimeSpan.FromSeconds(2);
+
+    public bool UseL2 { get; init; }
+
+    /// <summary>Gets the deliberate defect, or null: <c>stale-memo</c> serves the first copy of each file forever.</summary>
+    public string? Broken { get; init; }
+
+    /// <summary>Gets the loopback port to take commands on as well as stdin (0: none).</summary>
+    public int Listen { get; init; }
+
+    public int PayloadSize { get; init; } = 4096;
+
+    /// <summary>
+    /// Gets other coherence options by name (<c>--option Name=Value</c>, repeatable), set after the ones above: public
+    /// options, or an internal test switch of the package (found by reflection) that turns a fix off to show the checker
+    /// fails without it.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Options { get; init; } = [];
+
+    public static NodeArguments Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var options = new List<KeyValuePair<string, string>>();
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Unexpected argument '{args[i]}'.", nameof(args));
+            }
+
+            if (args[i] == "--option" && i + 1 < args.Length && args[i + 1].Split('=', 2) is [string key, string value])
+            {
+                options.Add(new(key, value));
+                i++;
+            }
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                values[args[i][2..]] = args[++i];
+            }
+            else
+            {
+                flags.Add(args[i][2..]);
+            }
+        }
+
+        string Required(string name) => values.TryGetValue(name, out string? v) ? v : throw new ArgumentException($"--{name} is required.", nameof(args));
+        TimeSpan Millis(string name, TimeSpan fallback) => values.TryGetValue(name, out string? v) ? TimeSpan.FromMilliseconds(int.Parse(v, CultureInfo.InvariantCulture)) : fallback;
+        string root = Path.GetFullPath(Required("root"));
+        string? broken = values.GetValueOrDefault("broken");
+        if (broken is not null and not "stale-memo")
+        {
+            throw new ArgumentException($"--broken must be stale-memo (was '{broken}').", nameof(args));
+        }
+
+        return new NodeArguments
+        {
+            Name = Required("name"),
+            Root = root,
+            History = Path.GetFullPath(Required("history")),
+            Locks = values.TryGetValue("locks", out string? locks) ? Path.GetFullPath(locks) : root.TrimEnd('/') + ".locks",
+            Server = values.GetValueOrDefault("server"),
+            Cluster = values.GetValueOrDefault("cluster") ?? "harness",
+            Lease = Millis("lease-ms", TimeSpan.FromSeconds(1)),
+            Poll = Millis("poll-ms", TimeSpan.FromMilliseconds(100)),
+            AckTimeout = Millis("ack-timeout-ms", TimeSpan.FromSeconds(5)),
+            Revalidation = Millis("revalidate-ms", TimeSpan.FromSeconds(2)),
+            UseL2 = flags.Contains("l2"),
+            Broken = broken,
+            Listen = values.TryGetValue("listen", out string? listen) ? int.Parse(listen, CultureInfo.InvariantCulture) : 0,
+            PayloadSize = values.TryGetValue("payload", out string? size) ? int.Parse(size, CultureInfo.InvariantCulture) : 4096,
+            Options = options,
+        };
+    }
+}
