@@ -68,4 +68,14 @@ public interface ICoherenceTarget
     /// checked file is then trusted for <see cref="InvalidationOptions.ValidationInterval"/> between checks.
     /// </summary>
     bool VerifyEveryRead { get; set; }
+
+    /// <summary>
+    /// Sets this node's read-lease deadline, a timestamp of the cache's <see cref="TimeProvider"/>
+    /// (<see cref="TimeProvider.GetTimestamp"/>). Until it, hits are served on trust; from it on, every hit is checked
+    /// first (a cached file against its source's version; any other value is loaded again), whether or not a timer has
+    /// run since: a process paused past its lease and resumed serves nothing unverified. Renew it with each lease
+    /// renewal; <see cref="long.MaxValue"/> removes the deadline (a single node).
+    /// </summary>
+    /// <param name="timestamp">The deadline, or <see cref="long.MaxValue"/> for none.</param>
+    void TrustUntil(long timestamp);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FileCache.Invalidation;
 using FileCache.Sources;
 
@@ -17,6 +18,68 @@ internal sealed partial class DefaultFileCache : ICoherenceTarget
 
     private readonly IInvalidationPublisher? _publisher;
     private volatile bool _verifyEveryRead;
+
+    // The read lease (TrustUntil): long.MaxValue while none is set (a single node: the hit reads one field). Otherwise hits
+    // compare the coarse clock with _trustedUntilFast (the deadline less the clock's lag margin) and take StillTrusted's
+    // precise answer near or past it.
+    private long _trustedUntil = long.MaxValue;
+    private long _trustedUntilFast = long.MaxValue;
+    private Internal.CoarseClock? _trustClock;
+
+    /// <inheritdoc/>
+    public void TrustUntil(long timestamp)
+    {
+        ThrowIfDisposed();
+        if (timestamp != long.MaxValue && Volatile.Read(ref _trustClock) is null)
+        {
+            var clock = new Internal.CoarseClock(_time, TimeSpan.FromMilliseconds(10));
+            if (Interlocked.CompareExchange(ref _trustClock, clock, null) is not null)
+            {
+                clock.Dispose();
+            }
+        }
+
+        // The fast bound first: a reader that sees the new deadline also sees a fast bound no later than it.
+        Volatile.Write(ref _trustedUntilFast, timestamp == long.MaxValue ? long.MaxValue : timestamp - _trustClock!.Margin);
+        Volatile.Write(ref _trustedUntil, timestamp);
+    }
+
+    /// <summary>
+    /// A hit under a read lease: served on trust while the lease holds. Past it (a process paused past its lease and
+    /// resumed before its lease timer ran, for example), the read checks instead: a cached file is served only if its
+    /// source's version still matches (a changed one is invalidated and loaded again); any other value is a miss, so its
+    /// loader runs again. Nothing is served unverified after the deadline, whatever the timers did.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool StillTrusted(CacheEntry entry)
+    {
+        var clock = Volatile.Read(ref _trustClock);
+        if (clock is null || clock.Now < Volatile.Read(ref _trustedUntilFast) || clock.Precise() < Volatile.Read(ref _trustedUntil))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _leaseLapsedReads);
+        var partition = entry.Partition;
+        if (!partition.IsPhysical || entry.Variant is not null
+            || !Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out _))
+        {
+            return false;
+        }
+
+        if (FileStat.Matches(fullPath, version) || IsWritePending(entry.Key))
+        {
+            return true;
+        }
+
+        InvalidateCore(InvalidationRequest.ForKey(entry.Key).With(InvalidationCause.VersionMismatch, deletion: false), partition);
+        return false;
+    }
+
+    /// <summary>Hits checked because the read lease had run out (see <see cref="StillTrusted"/>); for tests and status.</summary>
+    internal long LeaseLapsedReads => Volatile.Read(ref _leaseLapsedReads);
+
+    private long _leaseLapsedReads;
 
     /// <inheritdoc/>
     public bool VerifyEveryRead

@@ -81,7 +81,8 @@ internal sealed partial class DefaultFileCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetCore<T>(Partition partition, in FileKey key, [MaybeNullWhen(false)] out T value)
     {
-        if (partition.Map.TryGetValue(key, out var entry))
+        // Under a distributed read lease (TrustUntil), one field compare while the lease holds; past it, this read checks.
+        if (partition.Map.TryGetValue(key, out var entry) && (Volatile.Read(ref _trustedUntil) == long.MaxValue || StillTrusted(entry)))
         {
             // A compressed file is stored as an internal CompressedFile: never hand that out, even to
             // TryGetValue (T = object); one method-table compare on the hit path.

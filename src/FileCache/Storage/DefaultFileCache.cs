@@ -313,6 +313,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _sweeper.Dispose();
         _memoryTimer?.Dispose();
         _inv.Dispose();
+        Volatile.Read(ref _trustClock)?.Dispose();
         lock (_store.Lock)
         {
             foreach (var partition in _partitions.All)

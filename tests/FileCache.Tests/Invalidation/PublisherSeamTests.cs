@@ -64,6 +64,43 @@ public sealed class PublisherSeamTests : IDisposable
     }
 
     [Fact]
+    public async Task TrustUntil_PastTheDeadline_EveryHitIsChecked_WithoutAnyTimerHavingRun()
+    {
+        // A node paused past its lease and resumed: the clock moved, but no timer ran (nothing demoted the cache).
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        time.AutoAdvanceAmount = TimeSpan.Zero;
+        var publisher = new RecordingPublisher();
+        var options = new FileCacheOptions();
+        options.AddProject("p", _root);
+        options.Invalidation.Mode = ValidationMode.None;
+        options.Invalidation.Publisher = publisher;
+        using var cache = FileCacheFactory.Create(options, time);
+        var stamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Write("a.txt", "old", stamp);
+        var derived = cache.CreateKey("p", "a.txt", "parsed");
+        Assert.Equal("old", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        cache.Set(derived, "old-parse");
+        publisher.Target!.TrustUntil(time.GetTimestamp() + TimeSpan.FromSeconds(5).Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond);
+
+        Write("a.txt", "new", stamp.AddSeconds(1)); // changed while this node "slept": its invalidation never arrived
+        Assert.Equal("old", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span)); // within the lease: trusted
+        Assert.True(cache.TryGetValue(derived, out object? _));
+
+        // The clock jumps past the deadline; FakeTimeProvider's timers are not what decides (the check is on the hit).
+        time.SetUtcNow(time.GetUtcNow() + TimeSpan.FromSeconds(6));
+
+        Assert.Equal("new", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        Assert.False(cache.TryGetValue(derived, out object? _)); // a value that cannot be checked is not served
+        Assert.True(((FileCache.Storage.DefaultFileCache)cache).LeaseLapsedReads >= 2);
+
+        // A renewed lease restores trust: the hit is served without a check.
+        publisher.Target.TrustUntil(time.GetTimestamp() + time.TimestampFrequency * 5);
+        long checkedBefore = ((FileCache.Storage.DefaultFileCache)cache).LeaseLapsedReads;
+        Assert.Equal("new", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        Assert.Equal(checkedBefore, ((FileCache.Storage.DefaultFileCache)cache).LeaseLapsedReads);
+    }
+
+    [Fact]
     public void ApplyRemote_AppliedThroughTheSamePath_ButNotPublishedBack()
     {
         var (cache, publisher) = Create();
