@@ -97,7 +97,7 @@ internal sealed partial class RedisCoherenceNode
             RedisResult[] pending;
             try
             {
-                pending = (RedisResult[])(await db.ScriptEvaluateAsync(Scripts.Pending, [_keys.Incarnation, _keys.Members, _keys.Applied], [incarnation, sequence, forgetMs])
+                pending = (RedisResult[])(await db.ScriptEvaluateAsync(Scripts.Pending, [_keys.Incarnation, _keys.Members, _keys.Applied], [incarnation, sequence, forgetMs, (long)_options.LeaseDuration.TotalMilliseconds])
                     .WaitAsync(cancellationToken).ConfigureAwait(false))!;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)

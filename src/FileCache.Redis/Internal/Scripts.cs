@@ -5,14 +5,16 @@ namespace FileCache.Redis.Internal;
 /// <summary>
 /// The Lua scripts: each is atomic on the server, names every key it touches in KEYS, and uses only what Redis 7, Valkey
 /// and Garnet 2.2.8 all support (strings, hashes, sorted sets, PUBLISH, TIME; no Streams). A script that finds no
-/// incarnation writes the candidate the caller passes (ARGV[1]), so a server that lost its data is told apart.
+/// incarnation writes the candidate the caller passes (ARGV[1]) with the server's time, so a server that lost its data is
+/// told apart and the age of its membership known.
 /// </summary>
 internal static class Scripts
 {
     private const string EnsureIncarnation = """
         local inc = redis.call('GET', KEYS[1])
         if not inc then
-          inc = ARGV[1]
+          local it = redis.call('TIME')
+          inc = ARGV[1] .. '@' .. (tonumber(it[1]) * 1000 + math.floor(tonumber(it[2]) / 1000))
           redis.call('SET', KEYS[1], inc)
         end
         """;
@@ -91,8 +93,10 @@ internal static class Scripts
 
     /// <summary>
     /// The live members that have not applied a sequence, by the server's clock. KEYS: incarnation, members, applied.
-    /// ARGV: the incarnation the entry was appended in, the seq, forget-after ms. Returns {'ok'|'incarnation', pending...};
-    /// members expired for longer than forget-after are removed.
+    /// ARGV: the incarnation the entry was appended in, the seq, forget-after ms, lease ms. Returns {'ok'|'incarnation',
+    /// pending...}; members expired for longer than forget-after are removed. For one lease after the server started empty
+    /// (the incarnation carries its birth time), the members are unknown: a node alive before the restart has either
+    /// joined again (and is waited for) or let its lease lapse (and verifies every read) only once a lease has passed.
     /// </summary>
     public const string Pending = ServerNow + """
 
@@ -101,6 +105,10 @@ internal static class Scripts
           return {'incarnation'}
         end
         local out = {'ok'}
+        local born = tonumber(string.match(inc, '@(%d+)$') or '0')
+        if now - born < tonumber(ARGV[4]) then
+          out[#out + 1] = '(members unknown: the server started less than a lease ago)'
+        end
         local m = redis.call('HGETALL', KEYS[2])
         local seq = tonumber(ARGV[2])
         for i = 1, #m, 2 do
