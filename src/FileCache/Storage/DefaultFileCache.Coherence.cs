@@ -78,7 +78,7 @@ internal sealed partial class DefaultFileCache
     private bool Revalidate(CacheEntry entry, EntryCoherence coherence, long now)
     {
         Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out _);
-        if ((!coherence.Racy && FileStat.Matches(fullPath, version)) || IsWritePending(entry.Key))
+        if (SourceStillMatches(entry, fullPath, version, coherence.Racy))
         {
             if (_verifyEveryRead || !_inv.ValidateOnRead)
             {
@@ -90,6 +90,20 @@ internal sealed partial class DefaultFileCache
                 Volatile.Write(ref coherence.NextValidate, now + _inv.TrustTicks);
             }
 
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Stats a cached file's source: true if its version still matches (and the read was not racy) or our own write of it
+    /// is pending; otherwise invalidates the entry as a version mismatch and returns false.
+    /// </summary>
+    private bool SourceStillMatches(CacheEntry entry, string fullPath, FileVersion version, bool racy)
+    {
+        if ((!racy && FileStat.Matches(fullPath, version)) || IsWritePending(entry.Key))
+        {
             return true;
         }
 

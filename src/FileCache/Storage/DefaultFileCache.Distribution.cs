@@ -67,13 +67,7 @@ internal sealed partial class DefaultFileCache : ICoherenceTarget
             return false;
         }
 
-        if (FileStat.Matches(fullPath, version) || IsWritePending(entry.Key))
-        {
-            return true;
-        }
-
-        InvalidateCore(InvalidationRequest.ForKey(entry.Key).With(InvalidationCause.VersionMismatch, deletion: false), partition);
-        return false;
+        return SourceStillMatches(entry, fullPath, version, racy: false);
     }
 
     /// <summary>Hits checked because the read lease had run out (see <see cref="StillTrusted"/>); for tests and status.</summary>
