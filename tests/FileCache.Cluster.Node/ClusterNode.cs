@@ -64,6 +64,11 @@ internal sealed class ClusterNode : IAsyncDisposable
                 options.AcknowledgementTimeout = args.AckTimeout;
                 options.RevalidationInterval = args.Revalidation;
                 options.UseL2 = args.UseL2;
+                if (args.NoLeaseCheck)
+                {
+                    SetOption(options, "CheckLeaseOnHit", "false");
+                }
+
                 foreach ((string name, string value) in args.Options)
                 {
                     SetOption(options, name, value);

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using FileCache.Cluster.Node;
 
 // Usage: FileCache.Cluster.Node --name N --root DIR --history FILE [--server host:port] [--cluster NAME]
-//          [--lease-ms 1000] [--poll-ms 100] [--ack-timeout-ms 5000] [--revalidate-ms 2000] [--l2]
+//          [--lease-ms 1000] [--poll-ms 100] [--ack-timeout-ms 5000] [--revalidate-ms 2000] [--l2] [--no-lease-check]
 //          [--broken stale-memo] [--listen PORT] [--locks DIR] [--payload BYTES] [--option Name=Value]... (TimeSpan values in ms)
 // Prints "ready" once the node is a member, then answers one line per command line, from stdin (and from each
 // connection to --listen): read PATH | invalidate PATH [ack|fire] | write PATH [ack|fire] | readers N | stats | files | quit.

@@ -48,6 +48,17 @@ public interface ICoherenceTarget
     InvalidationResult ApplyRemote(InvalidationRequest request);
 
     /// <summary>
+    /// Applies an invalidation that another node published, recorded with the cause it had where it was applied first
+    /// (a watcher's change, a version mismatch, an overflow...): statistics, metrics and hooks on this node see that
+    /// cause, and a deletion or an overflow cannot be vetoed here either.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cause">Its cause at the origin.</param>
+    /// <param name="isDeletion">Whether it reported deleted files at the origin (then it cannot be vetoed).</param>
+    /// <returns>Its local result.</returns>
+    InvalidationResult ApplyRemote(InvalidationRequest request, InvalidationCause cause, bool isDeletion) => ApplyRemote(request);
+
+    /// <summary>
     /// Demotes every entry (of one project, or of all): a cached file is checked against its source (its version
     /// probed) before its next hit is served, and dropped if it changed; values that cannot be checked (derived data,
     /// values set by the caller, files of a source without a version check) are dropped; loads under way do not cache

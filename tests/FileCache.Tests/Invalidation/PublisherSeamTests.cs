@@ -101,6 +101,32 @@ public sealed class PublisherSeamTests : IDisposable
     }
 
     [Fact]
+    public async Task TrustUntil_PastTheDeadline_RacyFile_NotTrustedOnItsStatAlone()
+    {
+        // Read within the file system's timestamp granularity of its last write (racy), then rewritten with the same
+        // length and last-write time: the stat cannot tell, so past the lease the entry must be read again.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        time.AutoAdvanceAmount = TimeSpan.Zero;
+        var publisher = new RecordingPublisher();
+        var options = new FileCacheOptions();
+        options.AddProject("p", _root);
+        options.Invalidation.Mode = ValidationMode.None;
+        options.Invalidation.Publisher = publisher;
+        using var cache = FileCacheFactory.Create(options, time);
+        var stamp = DateTime.UtcNow; // racy reads are judged by the wall clock the file system stamps with
+        Write("a.txt", "old", stamp);
+        Assert.Equal("old", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        publisher.Target!.TrustUntil(time.GetTimestamp() + time.TimestampFrequency * 5);
+        Write("a.txt", "new", stamp); // same length, same last-write time: the stat matches
+        Assert.Equal("old", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span)); // within the lease: trusted
+
+        time.SetUtcNow(time.GetUtcNow() + TimeSpan.FromSeconds(6));
+
+        Assert.Equal("new", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        Assert.Equal(1, cache.GetStatistics().Invalidation!.GetCount(InvalidationCause.VersionMismatch));
+    }
+
+    [Fact]
     public void ApplyRemote_AppliedThroughTheSamePath_ButNotPublishedBack()
     {
         var (cache, publisher) = Create();
