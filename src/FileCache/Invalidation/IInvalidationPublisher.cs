@@ -16,7 +16,7 @@ public interface IInvalidationPublisher
     /// <summary>
     /// Called after every invalidation this cache applied (not vetoed), whatever path it came by (explicit, watcher,
     /// poll, version mismatch, <c>Remove</c>, <c>Clear</c>), except those applied through
-    /// <see cref="ICoherenceTarget.ApplyRemote"/>. Runs on the applying thread, outside the cache's locks: it must not
+    /// <see cref="ICoherenceTarget.ApplyRemote(InvalidationRequest)"/>. Runs on the applying thread, outside the cache's locks: it must not
     /// block (queue the work). A publisher that throws is isolated like a hook.
     /// </summary>
     /// <param name="request">The request as applied.</param>

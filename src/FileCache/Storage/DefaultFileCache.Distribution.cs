@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using FileCache.Internal;
 using FileCache.Invalidation;
 using FileCache.Sources;
 
