@@ -211,6 +211,10 @@ public sealed class ClusterRun : IAsyncDisposable
         });
     }
 
+    /// <summary>Checks the histories written so far, while the nodes go on (a last line being written is left out).</summary>
+    /// <returns>The checker's report so far.</returns>
+    public CheckReport CheckSoFar() => HistoryChecker.CheckFiles(Directory.EnumerateFiles(Path.Join(_dir, "histories")));
+
     /// <summary>Stops the readers, prints each node's statistics, and checks every history.</summary>
     /// <param name="fireBound">When set, fire-and-forget invalidations are checked against this bound on staleness.</param>
     /// <param name="scenario">The scenario's name in the collected reports (the calling test's, by default).</param>
