@@ -45,7 +45,11 @@ internal sealed class ClusterNode : IAsyncDisposable
         IFileCacheBuilder builder = services.AddFileCache(options =>
         {
             options.Name = args.Name;
-            options.Invalidation.Mode = ValidationMode.None;
+            options.Invalidation.Mode = args.Watch ? ValidationMode.Watch : ValidationMode.None;
+
+            // A storm is recognized in its first debounced batch (StormThreshold events), then held until it pauses: the
+            // first window must see 64 writes even on a loaded two-core machine.
+            options.Invalidation.WatcherDebounce = TimeSpan.FromMilliseconds(150);
             options.AddProject(Project, args.Root);
         });
         if (args.Server is { } server)
@@ -108,6 +112,7 @@ internal sealed class ClusterNode : IAsyncDisposable
                 ["invalidate", string path, ..] => Describe(await InvalidateAsync(path, Mode(words), write: false)),
                 ["write", string path, ..] => Describe(await InvalidateAsync(path, Mode(words), write: true)),
                 ["readers", string count] => await SetReadersAsync(int.Parse(count, CultureInfo.InvariantCulture)),
+                ["storm", string directory, string count] => await StormAsync(directory, int.Parse(count, CultureInfo.InvariantCulture)),
                 ["stats"] => Stats(),
                 ["files"] => string.Join(' ', _files),
                 _ => $"err unknown command '{line}'",
@@ -226,6 +231,42 @@ internal sealed class ClusterNode : IAsyncDisposable
         return (version, HistoryFile.Now());
     }
 
+    /// <summary>
+    /// A watcher storm: rewrites <paramref name="count"/> files under <paramref name="directory"/> as fast as the disk
+    /// takes them, announcing none (this node's watcher sees them), waits until its watcher applied them, then makes an
+    /// acknowledged invalidation: the log is ordered, so once it is acknowledged every node has applied the storm too. Each
+    /// write goes into the history as acknowledged when that invalidation returned, so the checker holds every read
+    /// that starts afterwards, on any node, to the new versions.
+    /// </summary>
+    private async Task<string> StormAsync(string directory, int count)
+    {
+        if (!_args.Watch)
+        {
+            throw new InvalidOperationException("storm needs --watch: this node must see its own changes.");
+        }
+
+        string[] paths = [.. _files.Where(f => f.StartsWith(directory + "/", StringComparison.Ordinal)).Take(count)];
+        long published = _coherence?.GetStatus().Published ?? 0;
+        var writes = new List<HistoryRecord>(paths.Length);
+        foreach (string path in paths)
+        {
+            long start = HistoryFile.Now();
+            (long version, long written) = WriteNewVersion(path, Path.Join(_args.Root, path));
+            writes.Add(new HistoryRecord { Node = _args.Name, Op = HistoryOps.Write, Path = path, Start = start, Written = written, Version = version, Mode = "ack" });
+        }
+
+        await _cache.SynchronizeAsync(Project);
+        InvalidationResult result = await _cache.InvalidateAsync(InvalidationRequest.ForKey(_cache.CreateKey(Project, paths[0])));
+        long end = HistoryFile.Now();
+        foreach (HistoryRecord write in writes)
+        {
+            _history.Append(write with { End = end, Ok = true, Outcome = Outcome(result.Acknowledgement), Sequence = result.ClusterSequence });
+        }
+
+        long entries = (_coherence?.GetStatus().Published ?? 0) - published;
+        return string.Create(CultureInfo.InvariantCulture, $"ok files={paths.Length} outcome={Outcome(result.Acknowledgement)} seq={result.ClusterSequence} published={entries}");
+    }
+
     private static FileStream AcquireLock(string lockFile)
     {
         for (int attempt = 0; ; attempt++)
@@ -302,6 +343,7 @@ internal sealed class ClusterNode : IAsyncDisposable
             ["demotions"] = status?.Demotions ?? 0,
             ["leaseLosses"] = status?.LeaseLosses ?? 0,
             ["logGaps"] = status?.LogGaps ?? 0,
+            ["published"] = status?.Published ?? 0,
         });
     }
 }

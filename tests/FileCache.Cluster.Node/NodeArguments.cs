@@ -35,6 +35,12 @@ internal sealed class NodeArguments
     /// </summary>
     public bool NoLeaseCheck { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether this node watches the folder (<c>--watch</c>) and publishes what its watcher sees;
+    /// without it (the default) only the cluster's log tells the node about changes.
+    /// </summary>
+    public bool Watch { get; init; }
+
     /// <summary>Gets the deliberate defect, or null: <c>stale-memo</c> serves the first copy of each file forever.</summary>
     public string? Broken { get; init; }
 
@@ -100,6 +106,7 @@ internal sealed class NodeArguments
             Revalidation = Millis("revalidate-ms", TimeSpan.FromSeconds(2)),
             UseL2 = flags.Contains("l2"),
             NoLeaseCheck = flags.Contains("no-lease-check"),
+            Watch = flags.Contains("watch"),
             Broken = broken,
             Listen = values.TryGetValue("listen", out string? listen) ? int.Parse(listen, CultureInfo.InvariantCulture) : 0,
             PayloadSize = values.TryGetValue("payload", out string? size) ? int.Parse(size, CultureInfo.InvariantCulture) : 4096,

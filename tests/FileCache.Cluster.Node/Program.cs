@@ -3,10 +3,10 @@ using System.Net.Sockets;
 using FileCache.Cluster.Node;
 
 // Usage: FileCache.Cluster.Node --name N --root DIR --history FILE [--server host:port] [--cluster NAME]
-//          [--lease-ms 1000] [--poll-ms 100] [--ack-timeout-ms 5000] [--revalidate-ms 2000] [--l2] [--no-lease-check]
+//          [--lease-ms 1000] [--poll-ms 100] [--ack-timeout-ms 5000] [--revalidate-ms 2000] [--l2] [--no-lease-check] [--watch]
 //          [--broken stale-memo] [--listen PORT] [--locks DIR] [--payload BYTES] [--option Name=Value]... (TimeSpan values in ms)
 // Prints "ready" once the node is a member, then answers one line per command line, from stdin (and from each
-// connection to --listen): read PATH | invalidate PATH [ack|fire] | write PATH [ack|fire] | readers N | stats | files | quit.
+// connection to --listen): read PATH | invalidate PATH [ack|fire] | write PATH [ack|fire] | storm DIR N | readers N | stats | files | quit.
 NodeArguments arguments = NodeArguments.Parse(args);
 await using ClusterNode node = await ClusterNode.StartAsync(arguments);
 using var quit = new CancellationTokenSource();

@@ -73,6 +73,16 @@ internal sealed partial class DefaultFileCache : ICoherenceTarget
         return SourceStillMatches(entry, fullPath, version, racy);
     }
 
+    /// <summary>
+    /// True when a read lease is set and has run out: a load in flight then is not joined (it may have read before an
+    /// invalidation the other nodes were told was acknowledged while this node could not hear it). Off the hit path.
+    /// </summary>
+    private bool LeaseLapsed()
+    {
+        long until = Volatile.Read(ref _trustedUntil);
+        return until != long.MaxValue && Volatile.Read(ref _trustClock) is { } clock && clock.Precise() >= until;
+    }
+
     /// <summary>Hits checked because the read lease had run out (see <see cref="StillTrusted"/>); for tests and status.</summary>
     internal long LeaseLapsedReads => Volatile.Read(ref _leaseLapsedReads);
 

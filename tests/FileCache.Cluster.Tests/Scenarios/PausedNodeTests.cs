@@ -22,7 +22,7 @@ public sealed class PausedNodeTests(ITestOutputHelper output)
     {
         Files = 1,
         ReadersPerNode = 6,
-        Lease = TimeSpan.FromMilliseconds(1000),
+        Lease = TimeSpan.FromMilliseconds(1500),
         Revalidation = TimeSpan.FromSeconds(30), // only the lease may catch what the paused node missed
         ExtraArguments = i => i == 2 && !leaseCheck ? ["--no-lease-check"] : [],
     };
@@ -49,16 +49,16 @@ public sealed class PausedNodeTests(ITestOutputHelper output)
         await run.StartReadersAsync();
         string file = run.Files[0];
         NodeProcess paused = run.Nodes[2];
-        int cycle = 0;
-        while (cycle < (leaseCheck ? Cycles : MaxCyclesWithoutTheCheck))
+        int cycles = 0, attempts = 0, target = leaseCheck ? Cycles : MaxCyclesWithoutTheCheck;
+        while (cycles < target && attempts++ < target + 4)
         {
             // The paused node has read the current version (its readers are busy): it holds it in its cache.
             await Task.Delay(300);
             var pausedAt = System.Diagnostics.Stopwatch.StartNew();
             paused.Pause();
-            string reply = await run.Nodes[cycle % 2].SendAsync($"write {file} ack");
-            Assert.Contains("outcome=acknowledged", reply, StringComparison.Ordinal);
-            output.WriteLine($"cycle {cycle}: write acknowledged {pausedAt.ElapsedMilliseconds} ms after the pause: {reply}");
+            string reply = await run.Nodes[attempts % 2].SendAsync($"write {file} ack");
+            Assert.StartsWith("ok", reply, StringComparison.Ordinal);
+            output.WriteLine($"cycle {cycles}: write returned {pausedAt.ElapsedMilliseconds} ms after the pause: {reply}");
             TimeSpan rest = settings.Lease * 2 - pausedAt.Elapsed;
             if (rest > TimeSpan.Zero)
             {
@@ -66,7 +66,10 @@ public sealed class PausedNodeTests(ITestOutputHelper output)
             }
 
             paused.Resume();
-            cycle++;
+
+            // A write the writer could not get acknowledged (its own lease late on a loaded machine) promised nothing: the
+            // cycle proves nothing either way and is made again.
+            cycles += reply.Contains("outcome=acknowledged", StringComparison.Ordinal) ? 1 : 0;
             await Task.Delay(300);
             if (!leaseCheck && run.CheckSoFar().Violations.Count > 0)
             {
@@ -75,6 +78,6 @@ public sealed class PausedNodeTests(ITestOutputHelper output)
         }
 
         await run.AssertRecoversAsync();
-        return (await run.FinishAsync(scenario: scenario), cycle);
+        return (await run.FinishAsync(scenario: scenario), cycles);
     }
 }
