@@ -1,4 +1,5 @@
 using FileCache.Invalidation;
+using Microsoft.Extensions.Time.Testing;
 using static FileCache.Tests.Invalidation.InvalidationFixture;
 
 namespace FileCache.Tests.Invalidation;
@@ -18,6 +19,7 @@ public sealed class StormHoldTests
     [InlineData(false)]
     public async Task ChangeStorm_InChunksLongerThanTheDebounce_OneDirectoryInvalidationOnlyWhenHeld(bool hold)
     {
+        // Real watcher events, a fake clock: the debounce and the hold are timed by the test, whatever the machine's load.
         using var dir = new TestDirectory();
         for (int i = 0; i < Chunks * PerChunk; i++)
         {
@@ -25,52 +27,62 @@ public sealed class StormHoldTests
         }
 
         dir.Write("probe.txt", "p");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.Zero };
         var hook = new Recorder();
-        using var cache = CreateRooted(dir.Root, TimeProvider.System, o =>
+        using var cache = CreateRooted(dir.Root, time, o =>
         {
-            o.WatcherDebounce = TimeSpan.FromMilliseconds(150);      // the first window sees a chunk (StormThreshold 64)
-            o.StormMaxDelay = hold ? TimeSpan.FromSeconds(10) : TimeSpan.Zero;
+            o.WatcherDebounce = TimeSpan.FromMilliseconds(20);
+            o.StormMaxDelay = hold ? TimeSpan.FromSeconds(10) : TimeSpan.Zero;   // held until a 1 s pause
         }, hooks: [hook]);
         await WatchingAsync(cache);
+        var watcher = cache.InvalidationState.Watchers.Values.Single();
         for (int i = 0; i < Chunks * PerChunk; i++)
         {
             await cache.ReadAsync("p", $"big/f{i}.txt");
         }
 
-        // Chunks 300 ms apart: each outlasts the debounce, and the pauses are shorter than the hold's quiet period (1 s).
+        // Each chunk's events all arrive, then 300 ms pass: more than the debounce, less than the hold's quiet period.
         for (int chunk = 0; chunk < Chunks; chunk++)
         {
+            int pendingBefore = watcher.PendingCount;
             for (int i = chunk * PerChunk; i < (chunk + 1) * PerChunk; i++)
             {
                 dir.Write($"big/f{i}.txt", "v1");
             }
 
-            await Task.Delay(300);
+            await UntilAsync(() => watcher.PendingCount >= pendingBefore + PerChunk, "the chunk's events");
+            await Task.Delay(200); // a write may raise a second event: let them land in this chunk's batch
+            time.Advance(TimeSpan.FromMilliseconds(300));
         }
 
-        // Applied without a synchronization: the held batch goes once the events paused.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (hook.Count(r => r is DirectoryInvalidation { Directory: "big" }) == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the storm was never applied");
-            await Task.Delay(20);
-        }
-
-        await cache.SynchronizeAsync("p");
+        int directoriesDuringTheStorm = hook.Count(r => r is DirectoryInvalidation { Directory: "big" });
+        time.Advance(TimeSpan.FromSeconds(2)); // the events paused: the held batch goes
+        await UntilAsync(() => watcher.PendingCount == 0, "the batch applied");
         int directories = hook.Count(r => r is DirectoryInvalidation { Directory: "big", Cause: InvalidationCause.Watcher });
         int files = hook.Count(r => r is DirectoryInvalidation { Directory: var d } && d.StartsWith("big/", StringComparison.Ordinal));
         if (hold)
         {
+            Assert.Equal(0, directoriesDuringTheStorm);
             Assert.Equal((1, 0), (directories, files));
         }
         else
         {
-            Assert.True(directories + files > 1, $"without the hold the storm was still one invalidation ({directories} directories, {files} files)");
+            Assert.True(directories >= 2, $"without the hold the storm was {directories} directory and {files} file invalidations");
         }
 
         for (int i = 0; i < Chunks * PerChunk; i++)
         {
             Assert.Equal("v1"u8.ToArray(), (await cache.ReadAsync("p", $"big/f{i}.txt")).Content.ToArray());
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "never: " + what);
+            await Task.Delay(10);
         }
     }
 
