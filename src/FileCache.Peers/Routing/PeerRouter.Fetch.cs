@@ -130,6 +130,17 @@ internal sealed partial class PeerRouter
             }
 
             context.SetResult(bytes, version, Location(context), Origin);
+            if (Mirror.ShouldKeep(context.Key, PeerPlacement.HashKey(context.Project, context.Path), bytes.Length))
+            {
+                Interlocked.Increment(ref Metrics.Mirrored);
+            }
+            else
+            {
+                // Served to this load's callers, not kept: the owner holds it (each byte has one home unless hot).
+                context.CacheResult = false;
+                Interlocked.Increment(ref Metrics.NotMirrored);
+            }
+
             result = "hit";
             return true;
         }

@@ -45,6 +45,8 @@ internal sealed partial class PeerRouter : IFileCachePeers, IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        Mirror = new MirrorPolicy(options.HotKeyThreshold, options.MirrorBudgetShare, time, () =>
+            (services.GetRequiredService<IFileCache>(), services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FileCacheOptions>>().Value.MaxBytes));
         Stage = RunAsync;
     }
 
@@ -60,6 +62,8 @@ internal sealed partial class PeerRouter : IFileCachePeers, IDisposable
     internal TimeProvider Time => _time;
 
     internal PeerMetrics Metrics { get; }
+
+    internal MirrorPolicy Mirror { get; }
 
     internal PeerSigner Signer { get; }
 
