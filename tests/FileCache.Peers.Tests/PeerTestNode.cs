@@ -103,7 +103,9 @@ public sealed class PeerTestNode : IAsyncDisposable
                 o.NodeId = id;
                 o.SharedKey = Key;
                 o.MembershipFactory = _ => membership;
-                o.RequestTimeout = TimeSpan.FromSeconds(2);
+                // Generous: a loaded CI machine must not turn an owner's answer into a local load (tests of timeouts set their own).
+                o.ConnectTimeout = TimeSpan.FromSeconds(5);
+                o.RequestTimeout = TimeSpan.FromSeconds(10);
                 o.CatchUpTimeout = TimeSpan.FromMilliseconds(300);
                 configure?.Invoke(o);
             })

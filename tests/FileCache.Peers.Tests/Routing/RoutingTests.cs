@@ -152,7 +152,7 @@ public sealed class RoutingTests(ITestOutputHelper output) : IDisposable
         var paths = Enumerable.Range(0, 10).Select(i => _root.Write($"conflict{i}.txt", $"file {i}")).ToList();
 
         var reads = paths.SelectMany(p => Enumerable.Range(0, 10).SelectMany(_ => new[] { a, b }.Select(n => Task.Run(async () => await n.Cache.ReadAsync("p", p))))).ToList();
-        var files = await Task.WhenAll(reads).WaitAsync(TimeSpan.FromSeconds(5));
+        var files = await Task.WhenAll(reads).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(200, files.Length);
         Assert.Equal(10, a.DiskLoads);
