@@ -55,15 +55,23 @@ public sealed class MembershipTests(RedisFixture fixture) : IClassFixture<RedisF
             o.LeaseDuration = TimeSpan.FromSeconds(60);
             o.PollInterval = TimeSpan.FromSeconds(50);
         }, beforeStart: n => n.IgnoreDoorbells = true);
-        await b.Cache.ReadAsync("p", "a.txt");
-        Assert.True(b.Cache.TryGetValue("p", "a.txt", out _));
-        await a.Coherence.InvalidateAsync(InvalidationRequest.ForKey(a.Cache.CreateKey("p", "a.txt")), waitForAcknowledgement: false);
         await using var connection = await fixture.Server.ConnectAsync();
         var db = connection.GetDatabase();
         var keys = new RedisKeys(cluster);
-        long sequence = 0;
-        await Eventually.TrueAsync(() => (sequence = (long)db.StringGet(keys.Sequence)) > 0, "a's invalidation is appended");
         IClusterMembership late = b.Node;
+
+        // b's apply loop reads the log once as it starts, then only on its (50 s) poll: an entry appended after that
+        // first pass stays unapplied. Append until one is (the first may race with that pass).
+        long sequence = 0;
+        for (int attempt = 0; attempt < 5 && late.AppliedSequence >= sequence; attempt++)
+        {
+            await b.Cache.ReadAsync("p", "a.txt");
+            Assert.True(b.Cache.TryGetValue("p", "a.txt", out _));
+            long before = sequence;
+            await a.Coherence.InvalidateAsync(InvalidationRequest.ForKey(a.Cache.CreateKey("p", "a.txt")), waitForAcknowledgement: false);
+            await Eventually.TrueAsync(() => (sequence = (long)db.StringGet(keys.Sequence)) > before, "a's invalidation is appended");
+        }
+
         Assert.True(late.AppliedSequence < sequence);
 
         Assert.True(await late.CatchUpAsync(sequence));
