@@ -47,6 +47,9 @@ internal abstract class LoadOperation
     /// </summary>
     public bool RememberMissing { get; set; }
 
+    /// <summary>Set when the load declared dependencies and was added to the cache's set of dependent loads (to be removed from it when it ends).</summary>
+    public bool DependenciesTracked { get; set; }
+
     /// <summary>Completes when the load has finished, whatever its outcome.</summary>
     public abstract Task Completion { get; }
 
