@@ -168,9 +168,9 @@ internal sealed partial class DefaultFileCache
             }
 
             load.Telemetry = _observer.StartLoad(partition, key);
-            load.Start(loader, this);
+            var outcome = load.StartAsync(loader, this, cancellationToken);
             CacheObserver.LoadStarted(load.Telemetry);
-            return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await outcome.ConfigureAwait(false);
         }
     }
 
