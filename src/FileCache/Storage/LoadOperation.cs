@@ -222,6 +222,17 @@ internal sealed class LoadOperation<T> : LoadOperation
         return WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Ends a load that found, once registered, the value another load had just inserted: its waiters get that value;
+    /// the loader does not run and nothing is inserted or counted as a load.
+    /// </summary>
+    public ValueTask<T> ConcludeWithLoaded(T value)
+    {
+        LeaveTable();
+        Publish(value, null, canceled: false);
+        return Outcome();
+    }
+
     /// <summary>Waits for the outcome with the waiter's own token; a waiter whose token fires leaves (the last one cancels the loader).</summary>
     public ValueTask<T> WaitAsync(CancellationToken cancellationToken)
     {
