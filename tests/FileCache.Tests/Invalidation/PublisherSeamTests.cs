@@ -13,32 +13,7 @@ public sealed class PublisherSeamTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private sealed class RecordingPublisher : IInvalidationPublisher
-    {
-        public ICoherenceTarget? Target { get; private set; }
-
-        public List<(InvalidationRequest Request, long Sequence)> Applied { get; } = [];
-
-        public InvalidationAcknowledgement Answer { get; set; } = InvalidationAcknowledgement.Acknowledged;
-
-        public void Attach(ICoherenceTarget target) => Target = target;
-
-        public void OnApplied(InvalidationRequest request, InvalidationResult result) => Applied.Add((request, result.Sequence));
-
-        public ValueTask<InvalidationResult> CompleteAsync(InvalidationRequest request, InvalidationResult result, CancellationToken cancellationToken) =>
-            new(result with { Acknowledgement = Answer, ClusterSequence = 42 });
-    }
-
-    /// <summary>A cache over the test's folder with no validation of its own: only the publisher's target decides.</summary>
-    private (IFileCache Cache, RecordingPublisher Publisher) Create(TimeProvider? time = null)
-    {
-        var publisher = new RecordingPublisher();
-        var options = new FileCacheOptions();
-        options.AddProject("p", _root);
-        options.Invalidation.Mode = ValidationMode.None;
-        options.Invalidation.Publisher = publisher;
-        return (FileCacheFactory.Create(options, time), publisher);
-    }
+    private (IFileCache Cache, RecordingPublisher Publisher) Create(TimeProvider? time = null) => RecordingPublisher.CreateCache(_root, time);
 
     /// <summary>A clock that moves only when the test moves it.</summary>
     private static FakeTimeProvider StoppedClock() => new() { AutoAdvanceAmount = TimeSpan.Zero };
