@@ -78,16 +78,19 @@ internal sealed partial class RedisCoherenceNode
         }
 
         Volatile.Write(ref _leaseDeadline, sentAt + _leaseTrustTicks);
+        bool healthy = _state == RedisNodeState.Healthy;
 
         // The cache checks the deadline on its hits too: a node resumed after a pause serves nothing on trust before
-        // this watchdog (a timer) gets to run.
-        if (_options.CheckLeaseOnHit)
+        // this watchdog (a timer) gets to run. A degraded node extends that trust only once it has caught up below:
+        // until then its misses do not join loads from before the lapse either.
+        if (healthy)
         {
-            _target!.TrustUntil(sentAt + _leaseTrustTicks);
+            TrustCacheUntil(sentAt + _leaseTrustTicks);
         }
+
         long due = sentAt + _leaseTrustTicks - _time.GetTimestamp();
         _watchdog?.Change(due > 0 ? TimeSpan.FromSeconds(due / (double)_time.TimestampFrequency) : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        if (_state != RedisNodeState.Healthy)
+        if (!healthy)
         {
             // Catch up before trusting anything: an invalidation appended before this renewal did not wait for this node.
             try
@@ -100,6 +103,7 @@ internal sealed partial class RedisCoherenceNode
                 return false;
             }
 
+            TrustCacheUntil(sentAt + _leaseTrustTicks);
             if (_time.GetTimestamp() < Volatile.Read(ref _leaseDeadline))
             {
                 Recover();
@@ -107,6 +111,14 @@ internal sealed partial class RedisCoherenceNode
         }
 
         return true;
+    }
+
+    private void TrustCacheUntil(long deadline)
+    {
+        if (_options.CheckLeaseOnHit)
+        {
+            _target!.TrustUntil(deadline);
+        }
     }
 
     /// <summary>The watchdog: the lease's local deadline passed without a renewal.</summary>
