@@ -67,7 +67,18 @@ internal sealed class L2Stage
         using (var activity = RedisMetrics.Source.StartActivity(RedisCoherenceTelemetry.L2Activity))
         {
             // Round trip 1, sent now; the source's version (a local probe, not a read) is taken while it travels.
-            var request = db.ScriptEvaluateAsync(Scripts.GetPointer, _pointerKeys, [field, barrier]);
+            Task<RedisResult> request;
+            try
+            {
+                request = db.ScriptEvaluateAsync(Scripts.GetPointer, _pointerKeys, [field, barrier]);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                RedisLog.CallFailed(_node.Logger, ex, _node.NodeId, "read an L2 pointer");
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+
             FileVersion? current;
             try
             {
