@@ -35,6 +35,11 @@ internal sealed partial class RedisCoherenceNode
                 // The lease keeper turns a server that stays away into degraded mode; here the next poll retries.
                 RedisLog.CallFailed(_logger, ex, NodeId, "read the log");
             }
+            catch (ObjectDisposedException ex)
+            {
+                OnDependencyDisposed(ex);
+                return;
+            }
 
             try
             {
@@ -142,10 +147,10 @@ internal sealed partial class RedisCoherenceNode
                     _metrics.AppliedRemote();
                 }
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.Text.Json.JsonException or FormatException or KeyNotFoundException)
+            catch (Exception ex) when (ex is not ObjectDisposedException and (ArgumentException or InvalidOperationException or System.Text.Json.JsonException or FormatException or KeyNotFoundException))
             {
                 // An entry for a project this node does not have, or one it cannot read: nothing of it is cached here, or
-                // (unreadable) everything is demoted rather than trusted.
+                // (unreadable) everything is demoted rather than trusted. A disposed cache is neither: it stops the node.
                 if (ex is System.Text.Json.JsonException or FormatException or KeyNotFoundException)
                 {
                     RedisLog.ApplyFailed(_logger, ex, NodeId, sequence);

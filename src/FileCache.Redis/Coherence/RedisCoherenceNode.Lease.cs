@@ -33,7 +33,15 @@ internal sealed partial class RedisCoherenceNode
                 return;
             }
 
-            await RenewAsync(joining: false).ConfigureAwait(false);
+            try
+            {
+                await RenewAsync(joining: false).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException ex)
+            {
+                OnDependencyDisposed(ex);
+                return;
+            }
         }
     }
 
@@ -126,7 +134,15 @@ internal sealed partial class RedisCoherenceNode
     {
         if (_state == RedisNodeState.Healthy && _time.GetTimestamp() >= Volatile.Read(ref _leaseDeadline))
         {
-            EnterDegraded("the lease ran out (no renewal reached the server in time)");
+            try
+            {
+                EnterDegraded("the lease ran out (no renewal reached the server in time)");
+            }
+            catch (ObjectDisposedException ex)
+            {
+                // A timer callback must not throw: the cache went first.
+                OnDependencyDisposed(ex);
+            }
         }
     }
 

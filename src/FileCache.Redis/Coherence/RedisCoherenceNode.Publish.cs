@@ -159,6 +159,10 @@ internal sealed partial class RedisCoherenceNode
         catch (OperationCanceledException)
         {
         }
+        catch (ObjectDisposedException ex)
+        {
+            OnDependencyDisposed(ex);
+        }
     }
 
     private async Task<bool> TryAppendAsync(PendingPublish item)

@@ -267,6 +267,38 @@ internal sealed partial class RedisCoherenceNode : IRedisCoherence, IInvalidatio
     /// <inheritdoc/>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// A dependency was disposed under a running node: its cache (a container disposes in reverse order of creation, and
+    /// the node is created before the cache it configures) or a connection the container handed in. Nothing can be applied
+    /// or renewed any more: the node stops its loops and says so (state <see cref="RedisNodeState.Stopped"/>), so that its
+    /// own disposal finds them ended rather than faulted. A cache still alive (the connection went) verifies every read.
+    /// </summary>
+    private void OnDependencyDisposed(ObjectDisposedException exception)
+    {
+        try
+        {
+            if (_target is not null)
+            {
+                _target.VerifyEveryRead = true;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The cache itself is gone: it serves nothing.
+        }
+
+        SetState(RedisNodeState.Stopped, "a dependency was disposed before the node");
+        RedisLog.DependencyDisposed(_logger, exception, NodeId, exception.ObjectName);
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The node's own disposal finished first.
+        }
+    }
+
     private void SetState(RedisNodeState state, string? reason)
     {
         RedisNodeState previous;
