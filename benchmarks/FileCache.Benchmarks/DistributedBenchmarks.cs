@@ -19,6 +19,8 @@ public class DistributedBenchmarks
     private FileKey _plainKey;
     private IFileCache _distributed = null!;
     private FileKey _distributedKey;
+    private IFileCache _unchecked = null!;
+    private FileKey _uncheckedKey;
 
     [GlobalSetup]
     public async Task Setup()
@@ -32,6 +34,11 @@ public class DistributedBenchmarks
         (_distributed, _) = await _rig.StartNodeAsync(useL2: false, maxEntryBytes: null);
         _distributedKey = _distributed.CreateKey(L2BenchmarkRig.Project, _rig.Path);
         await _distributed.ReadAsync(_distributedKey);
+
+        // The same without the hit's lease check (the broken build of the paused-node scenario): what the check costs.
+        (_unchecked, _) = await _rig.StartNodeAsync(useL2: false, maxEntryBytes: null, checkLeaseOnHit: false);
+        _uncheckedKey = _unchecked.CreateKey(L2BenchmarkRig.Project, _rig.Path);
+        await _unchecked.ReadAsync(_uncheckedKey);
     }
 
     [GlobalCleanup]
@@ -50,6 +57,16 @@ public class DistributedBenchmarks
     [Benchmark]
     [BenchmarkCategory("Hit")]
     public bool Hit_DistributedOn() => _distributed.TryGet(_distributedKey, out CachedFile? _);
+
+    [Benchmark]
+    [BenchmarkCategory("Hit")]
+    public bool Hit_DistributedOn_NoLeaseCheck() => _unchecked.TryGet(_uncheckedKey, out CachedFile? _);
+
+#pragma warning disable RS0030 // The clock the lease check reads, alone: its cost is the floor of a checked hit.
+    [Benchmark]
+    [BenchmarkCategory("Hit")]
+    public long CoarseClockRead() => Environment.TickCount64;
+#pragma warning restore RS0030
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Load16K")]

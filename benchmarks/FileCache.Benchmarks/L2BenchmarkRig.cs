@@ -92,8 +92,9 @@ public sealed class L2BenchmarkRig(string name, string path) : IAsyncDisposable
     /// <summary>Starts another node of the rig's cluster (disposed with the rig).</summary>
     /// <param name="useL2">Whether the node uses the L2.</param>
     /// <param name="maxEntryBytes">The cache's <c>MaxEntryBytes</c>.</param>
+    /// <param name="checkLeaseOnHit">Whether hits check the read lease (the internal switch the cluster tests' broken build uses).</param>
     /// <returns>The node's cache and coherence.</returns>
-    public async Task<(IFileCache Cache, IRedisCoherence Coherence)> StartNodeAsync(bool useL2, int? maxEntryBytes)
+    public async Task<(IFileCache Cache, IRedisCoherence Coherence)> StartNodeAsync(bool useL2, int? maxEntryBytes, bool checkLeaseOnHit = true)
     {
         var services = new ServiceCollection();
         services.AddStackExchangeRedisCache(o => o.Configuration = Server.Configuration);
@@ -105,6 +106,7 @@ public sealed class L2BenchmarkRig(string name, string path) : IAsyncDisposable
         {
             o.ClusterName = $"{name}-{Environment.ProcessId}";
             o.UseL2 = useL2;
+            o.CheckLeaseOnHit = checkLeaseOnHit;
         });
         var provider = services.BuildServiceProvider();
         _nodes.Add(provider);
