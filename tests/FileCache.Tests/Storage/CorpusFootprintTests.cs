@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using K4os.Compression.LZ4;
 using Xunit.Abstractions;
 
@@ -21,19 +22,19 @@ public class CorpusFootprintTests(ITestOutputHelper output)
 
     private static readonly Lazy<Corpus> Files = new(Corpus.Find);
 
-    public static TheoryData<int, LZ4Level> Thresholds => new()
+    public static TheoryData<int, CompressionLevel> Thresholds => new()
     {
-        { 0, LZ4Level.L00_FAST },
-        { 1024, LZ4Level.L00_FAST },
-        { 256, LZ4Level.L00_FAST },
-        { 1024, LZ4Level.L03_HC },
-        { 256, LZ4Level.L03_HC },
+        { 0, CompressionLevel.Fastest },
+        { 1024, CompressionLevel.Fastest },
+        { 256, CompressionLevel.Fastest },
+        { 1024, CompressionLevel.Optimal },
+        { 256, CompressionLevel.Optimal },
     };
 
-    /// <summary>Compression off (0) and on from 1 KiB and from 256 bytes, with the fast and a high-compression encoder.</summary>
+    /// <summary>Compression off (0) and on from 1 KiB and from 256 bytes, with the fast and the high-compression encoder (<see cref="CompressionLevel.Optimal"/>).</summary>
     [Theory]
     [MemberData(nameof(Thresholds))]
-    public async Task RetainedHeap_IsWhatTheCacheReports_OnRealSourceFiles(int threshold, LZ4Level level)
+    public async Task RetainedHeap_IsWhatTheCacheReports_OnRealSourceFiles(int threshold, CompressionLevel level)
     {
         var corpus = Files.Value;
         Assert.True(corpus.Count >= 1000, $"only {corpus.Count} corpus files were found");
@@ -63,7 +64,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         double overheadRetained = (retained - payload) / (double)entries;
         double overheadReported = (reported - payload) / (double)entries;
         output.WriteLine(
-            $"| {(threshold == 0 ? "off" : $"LZ4 {(level == LZ4Level.L00_FAST ? "fast" : level.ToString())} from {threshold} B")} | {corpus.Count} files, {corpus.Bytes / 1e6:F2} MB | "
+            $"| {(threshold == 0 ? "off" : $"LZ4 {(level == CompressionLevel.Fastest ? "fast" : level.ToString())} from {threshold} B")} | {corpus.Count} files, {corpus.Bytes / 1e6:F2} MB | "
             + $"{reported / (double)corpus.Bytes:F3} | {retained / (double)corpus.Bytes:F3} | {retainedPerReported:F3} | "
             + $"{overheadRetained:F0} B | {overheadReported:F0} B |");
 
@@ -71,7 +72,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         Assert.InRange(retainedPerReported, 0.90, 1.05);
     }
 
-    private static async Task<IFileCache?> FillAsync(Corpus corpus, int threshold, LZ4Level level, bool keep)
+    private static async Task<IFileCache?> FillAsync(Corpus corpus, int threshold, CompressionLevel level, bool keep)
     {
         var options = new FileCacheOptions
         {
@@ -117,7 +118,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         public long Bytes { get; private set; }
 
         /// <summary>The bytes of content or LZ4 block the cache keeps, by the rule it applies (at least 25 % saved).</summary>
-        public long StoredPayload(int threshold, LZ4Level level)
+        public long StoredPayload(int threshold, CompressionLevel level)
         {
             long total = 0;
             foreach (byte[] content in Contents)
@@ -129,7 +130,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
                 }
 
                 byte[] block = new byte[LZ4Codec.MaximumOutputSize(content.Length)];
-                int encoded = LZ4Codec.Encode(content, block, level);
+                int encoded = LZ4Codec.Encode(content, block, new FileCache.Compression.FileCacheCompressionOptions { Level = level }.EncoderLevel);
                 total += encoded > 0 && encoded <= (int)(content.Length * 0.75) ? encoded : content.Length;
             }
 
