@@ -22,8 +22,11 @@ internal sealed class CompressedFile
     /// <summary>Gets the absolute path the bytes were read from (joined on demand, as <see cref="CachedFile.FullPath"/>).</summary>
     public string FullPath => _origin.FullPath;
 
-    /// <summary>Heap bytes this block holds for its path besides the key's path string (a full path of its own).</summary>
-    public long OwnPathBytes => _origin.OwnBytes;
+    /// <summary>The key and where the bytes came from (shared with the file it stands for).</summary>
+    public Storage.FileOrigin Origin => _origin;
+
+    /// <summary>Heap bytes this block holds besides the object, the block and its entry's name: a full path of its own, a content hash.</summary>
+    public long OwnBytes => _origin.OwnBytes + _facts.OwnBytes;
 
     /// <summary>Gets the version of the file when its bytes were read.</summary>
     public FileVersion Version => _facts.Version;

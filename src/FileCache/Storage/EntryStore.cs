@@ -99,7 +99,7 @@ internal sealed class EntryStore
             return false;
         }
 
-        if (partition.Map.TryGetValue(entry.Key, out var old))
+        if (partition.Map.TryGetSameKeyLocked(entry, out var old))
         {
             // The dictionary still maps the key to the old entry until the indexer below replaces it:
             // readers meanwhile get the old value, which is still a correct answer.

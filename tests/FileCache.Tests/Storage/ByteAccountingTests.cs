@@ -10,8 +10,8 @@ public sealed class MemoryMeasurement
 
 /// <summary>
 /// Measures what an entry really costs the heap, and checks that what the cache counts is that (within 5 %). Runs
-/// alone (no other test allocates meanwhile) so that the retained-heap difference is this test's. The keys' path
-/// strings are made inside the measured window, because an entry keeps its key's path alive and counts it.
+/// alone (no other test allocates meanwhile) so that the retained-heap difference is this test's. The keys are made
+/// before the measured window: an entry keeps its file name and its directory's node, not its key's path.
 /// </summary>
 [Collection(nameof(MemoryMeasurement))]
 public class ByteAccountingTests(ITestOutputHelper output)
@@ -19,11 +19,6 @@ public class ByteAccountingTests(ITestOutputHelper output)
     private const int Entries = 50_000;
 
     private static readonly byte[] Shared = [];
-
-    private static ProjectIdentity? s_identity;
-
-    /// <summary>The project's identity, one for all its files (as the partition's), made at the warm-up insert.</summary>
-    private static ProjectIdentity Identity(FileKey key) => s_identity ??= new ProjectIdentity(key.Project, key.ProjectHash, key.IgnoreCase, "/srv/site");
 
     /// <summary>Retained heap per entry: full collections before and after inserting <see cref="Entries"/> entries.</summary>
     private static double RetainedPerEntry(Action<IFileCache, FileKey, int> insert, out double countedPerEntry, out double allocatedPerEntry)
@@ -33,11 +28,17 @@ public class ByteAccountingTests(ITestOutputHelper output)
         insert(cache, cache.CreateKey("p", "warm-up"), -1);
         long countedBefore = cache.GetStatistics().Total.Bytes;
 
+        // The keys (and their path strings) are the caller's, made before the measured window: an entry keeps only its
+        // file name and its directory's node, never its key's path.
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = cache.CreateKey("p", $"src/module-{i / 100:D4}/file-{i:D8}.cs");
+        }
+
         long before = GC.GetTotalMemory(forceFullCollection: true);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < keys.Length; i++)
         {
-            keys[i] = cache.CreateKey("p", $"src/module-{i / 100:D4}/file-{i:D8}.cs");
             insert(cache, keys[i], i);
         }
 
@@ -52,7 +53,7 @@ public class ByteAccountingTests(ITestOutputHelper output)
     public void EntryOverhead_IsTheMeasuredRetainedBytesPerEntry()
     {
         // One shared empty value: everything retained is the entry's own structures (entry object, its map slots,
-        // its key's path string).
+        // its file name, its share of its directory's node).
         double retained = RetainedPerEntry((cache, key, _) => cache.Set(key, Shared), out double counted, out double allocated);
 
         // The value is one shared empty array, which the cache counts for every entry (it cannot know it is shared).
@@ -65,10 +66,10 @@ public class ByteAccountingTests(ITestOutputHelper output)
     [Fact]
     public void FileEntry_CountsWhatItRetains()
     {
-        // A file value as the cache reads it (full path joined from the root on demand): the CachedFile object and
-        // its content array on top of the entry.
+        // A file value as the cache reads it (its directory node and name shared with its entry, no path of its own):
+        // the CachedFile object and its content array on top of the entry.
         double retained = RetainedPerEntry(
-            (cache, key, i) => cache.Set(key, new CachedFile(new FileOrigin(Identity(key), key), new byte[16], default, default, writtenJustBeforeRead: false)),
+            (cache, key, i) => cache.Set(key, new CachedFile(new FileOrigin(((DefaultFileCache)cache).PartitionFor("p").Paths, key), new byte[16], default, default, writtenJustBeforeRead: false)),
             out double counted,
             out double allocated);
         output.WriteLine($"file: retained {retained:F1} B, allocated {allocated:F1} B per entry, {retained - 16:F1} B besides 16 content bytes; counted {counted:F1} B");
