@@ -20,6 +20,7 @@ internal sealed class PathIndex
 {
     private readonly SegmentComparer _segments;
     private PathNode? _lastDirectory;
+    private PathNode? _lastPlaced;
 
     public PathIndex(bool ignoreCase, ProjectIdentity? project = null)
     {
@@ -53,7 +54,22 @@ internal sealed class PathIndex
         }
 
         name = path.Substring(slash + 1);
-        return FindDirectory(path.AsSpan(0, slash)) ?? new PathNode(path.Substring(0, slash), null, Project);
+        var directory = path.AsSpan(0, slash);
+
+        // Files of one directory often come together: the last directory placed is tried first. A hint read and written
+        // without the lock: a node it names that was pruned since is still a node of that directory (Add re-attaches it).
+        if (_lastPlaced is { InTrie: true } last && directory.Equals(last.DirectoryPath, _segments.Comparison))
+        {
+            return last;
+        }
+
+        var node = FindDirectory(directory) ?? new PathNode(path.Substring(0, slash), null, Project);
+        if (node.InTrie)
+        {
+            _lastPlaced = node;
+        }
+
+        return node;
     }
 
     public void Add(CacheEntry entry)
@@ -177,13 +193,7 @@ internal sealed class PathIndex
                 keys.AddRange(targets);
             }
 
-            if (Volatile.Read(ref current.Children) is { } children)
-            {
-                foreach (var child in children.Values)
-                {
-                    stack.Push(child);
-                }
-            }
+            current.PushChildren(stack);
         }
     }
 
@@ -200,13 +210,7 @@ internal sealed class PathIndex
                 entries.Add(entry);
             }
 
-            if (Volatile.Read(ref current.Children) is { } children)
-            {
-                foreach (var child in children.Values)
-                {
-                    stack.Push(child);
-                }
-            }
+            current.PushChildren(stack);
         }
     }
 
@@ -222,7 +226,7 @@ internal sealed class PathIndex
                 continue;
             }
 
-            if (Volatile.Read(ref node.Children) is not { } children || !children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(segment, out var child))
+            if (node.FindChild(segment, _segments.Comparison) is not { } child)
             {
                 return null;
             }
@@ -256,25 +260,21 @@ internal sealed class PathIndex
         {
             int slash = directory[start..].IndexOf('/');
             int end = slash < 0 ? length : start + slash;
-            var children = node.Children;
-            if (children is null || !children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(directory[start..end], out var child))
+            if (node.FindChild(directory[start..end], _segments.Comparison) is not { } child)
             {
                 if (end == length && candidate is not null)
                 {
                     child = candidate;
                     child.Parent = node;
-                    child.Children = null;
+                    child.ClearChildren();
                 }
                 else
                 {
                     child = new PathNode(end == path.Length ? path : path.Substring(0, end), node, Project);
                 }
 
-                // Copied and published whole: readers without the lock may be walking the old dictionary.
-                var grown = children is null ? new Dictionary<string, PathNode>(1, _segments) : new Dictionary<string, PathNode>(children, _segments);
-                grown.Add(child.DirectoryPath, child);
+                node.AddChild(child, _segments);
                 child.InTrie = true;
-                Volatile.Write(ref node.Children, grown);
                 NodeCount++;
             }
 
@@ -291,9 +291,7 @@ internal sealed class PathIndex
     {
         while (node.Parent is { } parent && node.InTrie && node.IsEmpty)
         {
-            var shrunk = new Dictionary<string, PathNode>(parent.Children!, _segments);
-            shrunk.Remove(node.DirectoryPath);
-            Volatile.Write(ref parent.Children, shrunk.Count == 0 ? null : shrunk);
+            parent.RemoveChild(node, _segments);
             node.InTrie = false;
             NodeCount--;
             node = parent;
@@ -301,7 +299,7 @@ internal sealed class PathIndex
     }
 
     /// <summary>Compares children by their last segment, so a node's key is its directory path (no segment string per node).</summary>
-    private sealed class SegmentComparer(StringComparison comparison) : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
+    internal sealed class SegmentComparer(StringComparison comparison) : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
     {
         public StringComparison Comparison { get; } = comparison;
 
@@ -317,34 +315,4 @@ internal sealed class PathIndex
 
         private static ReadOnlySpan<char> Last(string path) => path.AsSpan(path.LastIndexOf('/') + 1);
     }
-}
-
-/// <summary>One directory of a <see cref="PathIndex"/>: its path, held once for the files in it.</summary>
-internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectIdentity? project)
-{
-    /// <summary>The directory's normalized path relative to the project's root; empty for the root.</summary>
-    public readonly string DirectoryPath = directoryPath;
-
-    /// <summary>The project (its root joins full paths).</summary>
-    public readonly ProjectIdentity? Project = project;
-
-    /// <summary>The parent directory; store lock.</summary>
-    public PathNode? Parent = parent;
-
-    /// <summary>Subdirectories by segment; replaced whole under the store lock, read without it.</summary>
-    public Dictionary<string, PathNode>? Children;
-
-    /// <summary>Head of the intrusive list (<see cref="CacheEntry.IndexNext"/>) of the entries of files in this directory.</summary>
-    public CacheEntry? First;
-
-    /// <summary>Keys of files in this directory that cached entries depend on (they may not be cached themselves).</summary>
-    public List<FileKey>? Targets;
-
-    /// <summary>True while the node is in the trie (false for a node made for a load, and once pruned); store lock.</summary>
-    public bool InTrie;
-
-    public bool IsEmpty => First is null && (Children is null || Children.Count == 0) && (Targets is null || Targets.Count == 0);
-
-    /// <summary>The normalized relative path of the file <paramref name="name"/> in this directory (a new string, except at the root).</summary>
-    public string PathOf(string name) => DirectoryPath.Length == 0 ? name : string.Concat(DirectoryPath, "/", name);
 }
