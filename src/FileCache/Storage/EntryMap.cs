@@ -176,7 +176,7 @@ internal sealed class EntryMap
         int length = directory.Length;
         if (length == 0)
         {
-            return ReferenceEquals(name, path) || (ignoreCase ? string.Equals(name, path, StringComparison.OrdinalIgnoreCase) : string.Equals(name, path));
+            return ReferenceEquals(name, path) || (ignoreCase ? string.Equals(name, path, StringComparison.OrdinalIgnoreCase) : string.Equals(name, path, StringComparison.Ordinal));
         }
 
         if (path.Length != length + 1 + name.Length || path[length] != '/')

@@ -75,6 +75,31 @@ public sealed class EntryPlaceTests
         Assert.Equal("Src/Deep/File.cs", first.Key.Path);
         Assert.Equal("Src/Deep/other.CS", second.Key.Path);
         Assert.Equal(2, partition.Paths.NodeCount);
+
+        // Past a few subdirectories a directory's children move from an array to a dictionary, and back when pruned;
+        // both compare segments ignoring case.
+        for (int i = 0; i < 12; i++)
+        {
+            Assert.True(cache.Set(cache.CreateKey("p", $"Src/Sub{i}/F.cs"), new[] { (byte)i }));
+        }
+
+        for (int i = 0; i < 12; i++)
+        {
+            Assert.True(cache.TryGet(cache.CreateKey("p", $"sRC/SUB{i}/f.CS"), out byte[]? sub));
+            Assert.Equal((byte)i, sub![0]);
+        }
+
+        Assert.Equal(14, partition.Paths.NodeCount);
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Equal(1, cache.Invalidate(InvalidationRequest.ForDirectory("p", $"SRC/sub{i}")).Invalidated);
+        }
+
+        Assert.Equal(4, partition.Paths.NodeCount);
+        Assert.True(cache.TryGet(cache.CreateKey("p", "src/sub11/f.cs"), out byte[]? last));
+        Assert.Equal(11, last![0]);
+        Assert.Equal(4, cache.Invalidate(InvalidationRequest.ForDirectory("p", "src")).Invalidated);
+        Assert.Equal(0, partition.Paths.NodeCount);
     }
 
     [Fact]
