@@ -142,6 +142,36 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
         }
     }
 
+    /// <summary>
+    /// Heap bytes of this node and its subtree's nodes (for footprint figures): each node (72), its path string, and its
+    /// children's array (24 + 8 per child) or dictionary (about 100 + 32 per child). Entries and targets are not counted.
+    /// </summary>
+    public long SubtreeBytes()
+    {
+        long bytes = 72 + Storage.DefaultFileCache.StringBytes(DirectoryPath);
+        switch (_children)
+        {
+            case PathNode[] array:
+                bytes += 24 + (8L * array.Length);
+                foreach (var child in array)
+                {
+                    bytes += child.SubtreeBytes();
+                }
+
+                break;
+            case Dictionary<string, PathNode> dictionary:
+                bytes += 100 + (32L * dictionary.Count);
+                foreach (var child in dictionary.Values)
+                {
+                    bytes += child.SubtreeBytes();
+                }
+
+                break;
+        }
+
+        return bytes;
+    }
+
     /// <summary>Forgets the children of a pruned node about to be adopted again (it had none when pruned).</summary>
     public void ClearChildren() => _children = null;
 }

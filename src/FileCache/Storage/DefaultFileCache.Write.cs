@@ -15,17 +15,17 @@ internal sealed partial class DefaultFileCache
     internal const long EntryOverhead = 160;
 
     /// <summary>
-    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> object (96: its origin, packed
+    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> object (80: its origin, packed
     /// facts and the content array's reference) and its content array's header. Its paths are not stored (it shares the entry's
     /// name and directory node; the full path is joined from the project's root when asked for). Measured like <see cref="EntryOverhead"/>.
     /// </summary>
-    internal const long CachedFileOverhead = 120;
+    internal const long CachedFileOverhead = 104;
 
     /// <summary>
     /// Bytes counted besides its block for a file held LZ4-compressed: the <c>CompressedFile</c> object (its origin and
     /// facts as a <see cref="CachedFile"/>'s, the block reference and the original length) and the block's header.
     /// </summary>
-    internal const long CompressedFileOverhead = 128;
+    internal const long CompressedFileOverhead = 112;
 
     /// <summary>Heap bytes of a string: 8-byte header, method table, length, the characters and a terminator, 8-aligned.</summary>
     internal static long StringBytes(string text) => (22 + (2L * text.Length) + 7) & ~7L;

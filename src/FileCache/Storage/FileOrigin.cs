@@ -22,48 +22,42 @@ internal sealed class GivenPath(FileKey key, string fullPath)
 }
 
 /// <summary>
-/// A cached file's key and where its bytes came from, in 28 bytes instead of a <see cref="FileKey"/> (40) and a full
-/// path: the file's name, variant and hash are its own; its directory is the node of its project's path index (which
-/// holds the directory's path once for all its files, and the project: name, hash, case rule, root), shared with the
-/// file's entry, so neither holds the key's path or the full path: both are joined when asked for. A file whose full
-/// path is not its root joined to its path (a public constructor's, another source's location) keeps a
-/// <see cref="GivenPath"/> instead.
+/// A cached file's key and where its bytes came from, in 16 bytes instead of a <see cref="FileKey"/> (40) and a full
+/// path: the file's name, and its directory's node of its project's path index (which holds the directory's path once
+/// for all its files, and the project: name, hash, case rule, root), both shared with the file's entry, so neither holds
+/// the key's path or the full path: both are joined (and the key's hash computed again) when asked for. A file whose
+/// full path is not its root joined to its path (a public constructor's, another source's location), or whose key has a
+/// variant, keeps a <see cref="GivenPath"/> instead.
 /// </summary>
 internal readonly struct FileOrigin
 {
     private readonly object _owner;
     private readonly string? _name;
-    private readonly string? _variant;
-    private readonly int _hash;
 
-    /// <summary>A file read or written under its project's root: the key's path and the full path are joined from its directory and name.</summary>
-    public FileOrigin(Invalidation.PathNode directory, string name, in FileKey key)
+    /// <summary>A file read or written under its project's root (a key without a variant): its paths are joined from its directory and name.</summary>
+    public FileOrigin(Invalidation.PathNode directory, string name)
     {
         _owner = directory;
         _name = name;
-        _variant = key.Variant;
-        _hash = key.GetHashCode();
     }
 
     /// <summary>A file of <paramref name="index"/>'s project read from its root (its directory found or made without a lock).</summary>
     public FileOrigin(Invalidation.PathIndex index, in FileKey key)
     {
+        System.Diagnostics.Debug.Assert(key.Variant is null, "A file's origin names the file's own bytes.");
         _owner = index.Place(key.Path, out string name);
         _name = name;
-        _variant = key.Variant;
-        _hash = key.GetHashCode();
     }
 
     /// <summary>A file with a full path of its own.</summary>
     public FileOrigin(in FileKey key, string fullPath)
     {
         _owner = new GivenPath(key, fullPath);
-        _variant = key.Variant;
-        _hash = key.GetHashCode();
+        _name = null;
     }
 
     public FileKey Key => _owner is Invalidation.PathNode { Project: { } project } directory
-        ? new FileKey(project.Name, project.NameHash, directory.PathOf(_name!), _variant, project.IgnoreCase, _hash)
+        ? new FileKey(project.Name, project.NameHash, directory.PathOf(_name!), null, project.IgnoreCase)
         : ((GivenPath)_owner).Key;
 
     /// <summary>The absolute path the bytes came from (a new string per call for a joined path).</summary>

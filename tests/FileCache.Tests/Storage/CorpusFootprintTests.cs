@@ -47,12 +47,23 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         long retained = long.MaxValue;
         long reported = 0;
         long entries = 0;
+        long nodes = 0;
+        long indexBytes = 0;
         for (int attempt = 0; attempt < 3; attempt++)
         {
             long before = GC.GetTotalMemory(forceFullCollection: true);
             var cache = await FillAsync(corpus, threshold, level, keep: true);
             long after = GC.GetTotalMemory(forceFullCollection: true);
             reported = cache!.GetStatistics().Total.Bytes;
+            nodes = 0;
+            indexBytes = 0;
+            foreach (var (project, _) in corpus.Roots)
+            {
+                var paths = ((FileCache.Storage.DefaultFileCache)cache).PartitionFor(project).Paths;
+                nodes += paths.NodeCount;
+                indexBytes += paths.Root.SubtreeBytes();
+            }
+
             entries = cache.GetStatistics().Total.Entries;
             GC.KeepAlive(cache);
             cache.Dispose();
@@ -68,6 +79,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
             + $"{reported / (double)corpus.Bytes:F3} | {retained / (double)corpus.Bytes:F3} | {retainedPerReported:F3} | "
             + $"{overheadRetained:F0} B | {overheadReported:F0} B |");
 
+        output.WriteLine($"path index: {nodes} directory nodes, {indexBytes} B ({indexBytes / (double)entries:F0} B per entry); names {corpus.NameBytes} B ({corpus.NameBytes / (double)entries:F0} B per entry)");
         Assert.Equal(corpus.Count, entries);
         Assert.InRange(retainedPerReported, 0.90, 1.05);
     }
@@ -116,6 +128,9 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         public int Count => Paths.Count;
 
         public long Bytes { get; private set; }
+
+        /// <summary>Heap bytes of the entries' file-name strings.</summary>
+        public long NameBytes { get; private set; }
 
         /// <summary>The bytes of content or LZ4 block the cache keeps, by the rule it applies (at least 25 % saved).</summary>
         public long StoredPayload(int threshold, CompressionLevel level)
@@ -190,6 +205,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
                 }
 
                 Paths.Add((project, relative));
+                NameBytes += FileCache.Storage.DefaultFileCache.StringBytes(relative.Contains('/', StringComparison.Ordinal) ? relative[(relative.LastIndexOf('/') + 1)..] : relative);
                 Contents.Add(content);
                 Bytes += content.Length;
             }
