@@ -4,10 +4,12 @@ using FileCache.Redis;
 
 // Three FileCache nodes over one folder, coherent through an embedded Garnet server. Each node reads files all the
 // time; every half second one node changes a file and invalidates it, and waits until every node has applied that.
-// Prints, live, per node: reads, hits, L2 hits, disk loads, invalidations applied, acknowledgement latency.
+// Prints, live, per node: reads, hits, L2 hits, disk loads, invalidations applied, acknowledgement latency, and the peer
+// layer's figures (misses answered by the owner, requests served as owner, hot keys mirrored); above the table: the
+// cluster-wide disk loads and the owner of the hottest pages.
 // Usage: dotnet run --project samples/FileCache.Cluster [-- --seconds 15]. Ctrl+C stops it early.
 int seconds = args is ["--seconds", var s] ? int.Parse(s, CultureInfo.InvariantCulture) : 12;
-using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
@@ -25,6 +27,7 @@ foreach (string file in files)
 using var server = new EmbeddedServer();
 Console.WriteLine($"Garnet on {server.Endpoint}; 3 nodes over {root}; {seconds} s (Ctrl+C stops)");
 SampleNode[] nodes = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => SampleNode.StartAsync($"node-{i}", root, server.Endpoint)));
+stop.CancelAfter(TimeSpan.FromSeconds(seconds)); // counted from when the nodes are up
 try
 {
     Task[] readers = [.. nodes.Select((node, i) => Task.Run(() => ReadLoopAsync(node, files, i, stop.Token)))];
@@ -104,20 +107,28 @@ internal static class Report
     {
         if (live && s_printed)
         {
-            Console.Write($"\x1b[{nodes.Length + 1}A"); // back over the previous table
+            Console.Write($"\x1b[{nodes.Length + 2}A"); // back over the previous table
         }
 
         s_printed = true;
-        Console.WriteLine($"{"node",-8} {"reads",10} {"hits",10} {"L2 hits",8} {"disk",6} {"applied",8} {"acks",5} {"ack p50",9} {"ack p99",9}  state");
+        var rows = new List<string>();
+        long clusterDisk = 0;
         foreach (SampleNode node in nodes)
         {
             FileCache.Statistics.FileCacheStatistics stats = node.Cache.GetStatistics();
             RedisCoherenceStatus status = node.Coherence.GetStatus();
-            long disk = Math.Max(0, stats.Total.Loads - status.L2Hits);
+            FileCache.Peers.PeerStatistics peers = node.Peers.GetStatistics();
+            long disk = Math.Max(0, stats.Total.Loads - status.L2Hits - peers.PeerHits);
+            clusterDisk += disk;
             (double p50, double p99, int count) = node.AckLatency();
-            Console.WriteLine(string.Create(
+            rows.Add(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{node.Name,-8} {node.Reads,10} {stats.Total.Hits,10} {status.L2Hits,8} {disk,6} {status.Applied,8} {count,5} {p50,7:F1}ms {p99,7:F1}ms  {status.State}"));
+                $"{node.Name,-8} {node.Reads,10} {stats.Total.Hits,10} {status.L2Hits,8} {disk,6} {status.Applied,8} {count,5} {p50,7:F1}ms {p99,7:F1}ms  {status.State,-8} {peers.PeerHits,9} {peers.Served,7} {peers.Mirrored,9}"));
         }
+
+        string owners = string.Join(' ', Enumerable.Range(0, 4).Select(i => $"page{i:D2}->{nodes[0].Peers.Placement.GetOwner("site", $"page{i:D2}.html")?.Id ?? "-"}"));
+        Console.WriteLine($"cluster-wide disk loads {clusterDisk,6}; owners {owners}" + (live ? "\x1b[K" : string.Empty));
+        Console.WriteLine($"{"node",-8} {"reads",10} {"hits",10} {"L2 hits",8} {"disk",6} {"applied",8} {"acks",5} {"ack p50",9} {"ack p99",9}  {"state",-8} {"peer hits",9} {"served",7} {"mirrored",9}");
+        rows.ForEach(Console.WriteLine);
     }
 }

@@ -1,23 +1,36 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using FileCache.Invalidation;
+using FileCache.Peers;
 using FileCache.Redis;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FileCache.ClusterSample;
 
-/// <summary>One node of the sample: its own FileCache (as in its own process), a member of the cluster, with the L2 shared through the server.</summary>
+/// <summary>
+/// One node of the sample: its own FileCache (as in its own process), a member of the cluster, with the L2 shared through
+/// the server, and the peer layer: its endpoint on Kestrel at 127.0.0.1, misses of keys another node owns sent to it.
+/// </summary>
 internal sealed class SampleNode : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
+    /// <summary>The key the sample's nodes sign their peer calls with (a real cluster reads it from its secrets).</summary>
+    private static readonly byte[] s_peerKey = [.. Enumerable.Range(0, 32).Select(static i => (byte)(i * 7))];
+
+    private readonly WebApplication _services;
     private readonly List<double> _ackMilliseconds = [];
     private long _reads;
 
-    private SampleNode(string name, ServiceProvider services)
+    private SampleNode(string name, WebApplication services)
     {
         Name = name;
         _services = services;
-        Cache = services.GetRequiredService<IFileCache>();
-        Coherence = services.GetRequiredService<IRedisCoherence>();
+        Cache = services.Services.GetRequiredService<IFileCache>();
+        Coherence = services.Services.GetRequiredService<IRedisCoherence>();
+        Peers = services.Services.GetRequiredService<IFileCachePeers>();
     }
 
     public string Name { get; }
@@ -26,11 +39,17 @@ internal sealed class SampleNode : IAsyncDisposable
 
     public IRedisCoherence Coherence { get; }
 
+    public IFileCachePeers Peers { get; }
+
     public long Reads => Interlocked.Read(ref _reads);
 
     public static async Task<SampleNode> StartAsync(string name, string root, string server)
     {
-        var services = new ServiceCollection();
+        int port = FreePort();
+        var web = WebApplication.CreateSlimBuilder();
+        web.Logging.ClearProviders();
+        web.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var services = web.Services;
         // The L2: any IDistributedCache; here the Redis one against the same server.
         services.AddStackExchangeRedisCache(options => options.Configuration = server);
         services.AddFileCache(options =>
@@ -40,16 +59,39 @@ internal sealed class SampleNode : IAsyncDisposable
                 options.Invalidation.Mode = ValidationMode.None;
                 options.AddProject("site", root);
             })
+            // The peer layer first, the L2 after it: a key another node owns goes to its owner, which alone asks the L2.
+            .AddPeers(options =>
+            {
+                // Members: the cluster's live members with their advertised addresses; each key has one owner.
+                options.UseClusterMembership = true;
+                options.SharedKey = s_peerKey;
+                options.MembershipRefreshInterval = TimeSpan.FromMilliseconds(250);
+
+                // Keys another node owns are kept here only when hot (20 requests a second or more), in 10 % of the budget.
+                options.HotKeyThreshold = 20;
+                options.MirrorBudgetShare = 0.1;
+            })
             .AddRedisCoherence(server, options =>
             {
                 options.ClusterName = "sample";
                 options.NodeId = name;
                 options.UseL2 = true;
                 options.RevalidationInterval = TimeSpan.FromSeconds(5);
+                options.AdvertisedAddress = $"http://127.0.0.1:{port}";
             });
-        var node = new SampleNode(name, services.BuildServiceProvider());
+        var app = web.Build();
+        app.MapFileCachePeers();
+        var node = new SampleNode(name, app);
         await node.Coherence.StartAsync();
+        await app.StartAsync();
         return node;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async Task ReadAsync(string path, CancellationToken cancellationToken)
@@ -91,6 +133,7 @@ internal sealed class SampleNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Coherence.DisposeAsync();
+        await _services.StopAsync();
         await _services.DisposeAsync();
     }
 }

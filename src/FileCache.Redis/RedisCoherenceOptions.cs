@@ -36,6 +36,14 @@ public sealed class RedisCoherenceOptions
     public string? NodeId { get; set; }
 
     /// <summary>
+    /// Gets or sets the address this node advertises to its peers in the membership (an absolute <c>http</c> or
+    /// <c>https</c> URI where its peer endpoints are mapped, for example <c>http://10.0.0.5:8080</c>). Layers that route
+    /// loads between nodes (<c>Ferrule.FileCache.Peers</c>) read it through <see cref="FileCache.Cluster.IClusterMembership"/>.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: no address (the node is a member, but no peer routes loads to it).</value>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
     /// Gets or sets the read lease: a node whose last successful renewal is older than this serves nothing unverified,
     /// and the others stop waiting for its acknowledgement once the server's clock says it ran out.
     /// </summary>

@@ -3,8 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using FileCache.DependencyInjection;
 using FileCache.Invalidation;
+using FileCache.Peers;
 using FileCache.Redis;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FileCache.Cluster.Node;
 
@@ -17,10 +21,16 @@ internal sealed class ClusterNode : IAsyncDisposable
 {
     private const string Project = "p";
 
+    /// <summary>The key every harness node signs its peer calls with.</summary>
+    private static readonly byte[] s_peerKey = [.. Enumerable.Range(1, 32).Select(static i => (byte)i)];
+
     private readonly NodeArguments _args;
-    private readonly ServiceProvider _services;
+    private readonly IServiceProvider _services;
+    private readonly IAsyncDisposable _host;
     private readonly IFileCache _cache;
     private readonly IRedisCoherence? _coherence;
+    private readonly IFileCachePeers? _peers;
+    private long _diskLoads;
     private readonly HistoryWriter _history;
     private readonly ConcurrentDictionary<string, CachedFile> _memo = new(StringComparer.Ordinal);
     private readonly string[] _files;
@@ -28,12 +38,14 @@ internal sealed class ClusterNode : IAsyncDisposable
     private long _reads;
     private long _readFailures;
 
-    private ClusterNode(NodeArguments args, ServiceProvider services)
+    private ClusterNode(NodeArguments args, IServiceProvider services, IAsyncDisposable host)
     {
         _args = args;
         _services = services;
+        _host = host;
         _cache = services.GetRequiredService<IFileCache>();
         _coherence = services.GetService<IRedisCoherence>();
+        _peers = services.GetService<IFileCachePeers>();
         _history = new HistoryWriter(args.History);
         _files = [.. Directory.EnumerateFiles(args.Root, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith(".tmp", StringComparison.Ordinal)).Select(f => Path.GetRelativePath(args.Root, f)).Order(StringComparer.Ordinal)];
         Directory.CreateDirectory(args.Locks);
@@ -41,7 +53,22 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public static async Task<ClusterNode> StartAsync(NodeArguments args)
     {
-        var services = new ServiceCollection();
+        // With a peer layer the node is a web host (its peer endpoint on Kestrel); otherwise a plain service provider.
+        WebApplicationBuilder? web = null;
+        IServiceCollection services;
+        if (args.PeersListen != 0)
+        {
+            web = WebApplication.CreateSlimBuilder();
+            web.Logging.ClearProviders();
+            web.WebHost.UseUrls($"http://127.0.0.1:{args.PeersListen}");
+            services = web.Services;
+        }
+        else
+        {
+            services = new ServiceCollection();
+        }
+
+        ClusterNode? node = null;
         IFileCacheBuilder builder = services.AddFileCache(options =>
         {
             options.Name = args.Name;
@@ -64,6 +91,7 @@ internal sealed class ClusterNode : IAsyncDisposable
                 options.AcknowledgementTimeout = args.AckTimeout;
                 options.RevalidationInterval = args.Revalidation;
                 options.UseL2 = args.UseL2;
+                options.AdvertisedAddress = args.PeersListen != 0 ? args.PeersAdvertise ?? $"http://127.0.0.1:{args.PeersListen}" : null;
                 foreach ((string name, string value) in args.Options)
                 {
                     SetOption(options, name, value);
@@ -71,10 +99,58 @@ internal sealed class ClusterNode : IAsyncDisposable
             });
         }
 
-        var node = new ClusterNode(args, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        if (web is not null)
+        {
+            builder.AddPeers(options =>
+            {
+                options.SharedKey = s_peerKey;
+                options.RequestTimeout = args.PeersTimeout;
+                options.ConnectTimeout = args.PeersTimeout / 2;
+                options.CatchUpTimeout = args.PeersTimeout / 3;
+                options.MembershipRefreshInterval = TimeSpan.FromMilliseconds(200);
+                if (args.PeersStatic is { } view)
+                {
+                    options.NodeId = args.Name;
+                    foreach (string member in view.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        string[] parts = member.Split('=', 2);
+                        options.Members.Add(new PeerNode(parts[0], new Uri(parts[1])));
+                    }
+                }
+                else
+                {
+                    options.UseClusterMembership = true;
+                }
+            });
+        }
+
+        // After every other stage: what reaches it is a read of the disk.
+        builder.UseLoadStage(async (context, next) =>
+        {
+            Interlocked.Increment(ref node!._diskLoads);
+            await next(context);
+        });
+
+        if (web is not null)
+        {
+            WebApplication app = web.Build();
+            app.MapFileCachePeers();
+            node = new ClusterNode(args, app.Services, app);
+        }
+        else
+        {
+            ServiceProvider provider = ((ServiceCollection)services).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+            node = new ClusterNode(args, provider, provider);
+        }
+
         if (node._coherence is { } coherence)
         {
             await coherence.StartAsync();
+        }
+
+        if (node._host is WebApplication started)
+        {
+            await started.StartAsync();
         }
 
         return node;
@@ -105,6 +181,8 @@ internal sealed class ClusterNode : IAsyncDisposable
                 ["readers", string count] => await SetReadersAsync(int.Parse(count, CultureInfo.InvariantCulture)),
                 ["stats"] => Stats(),
                 ["files"] => string.Join(' ', _files),
+                ["burst", string path, string count] => await BurstAsync(path, int.Parse(count, CultureInfo.InvariantCulture)),
+                ["owner", string path] => _peers is null ? "err no peers" : $"ok owner={_peers.Placement.GetOwner(Project, path)?.Id ?? "-"} members={_peers.Placement.Nodes.Count}",
                 _ => $"err unknown command '{line}'",
             };
         }
@@ -122,8 +200,20 @@ internal sealed class ClusterNode : IAsyncDisposable
             await _coherence.DisposeAsync();
         }
 
-        await _services.DisposeAsync();
+        if (_host is WebApplication app)
+        {
+            await app.StopAsync();
+        }
+
+        await _host.DisposeAsync();
         _history.Dispose();
+    }
+
+    /// <summary>Reads one path from <paramref name="count"/> concurrent callers (a cold key's stampede).</summary>
+    private async Task<string> BurstAsync(string path, int count)
+    {
+        HistoryRecord[] reads = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(() => ReadAsync(path))));
+        return $"ok reads={reads.Length} failed={reads.Count(r => !r.Ok)}";
     }
 
     private static string Mode(string[] words) => words.Length > 2 ? words[2] : "ack";
@@ -297,6 +387,8 @@ internal sealed class ClusterNode : IAsyncDisposable
             ["demotions"] = status?.Demotions ?? 0,
             ["leaseLosses"] = status?.LeaseLosses ?? 0,
             ["logGaps"] = status?.LogGaps ?? 0,
+            ["diskLoads"] = Interlocked.Read(ref _diskLoads),
+            ["peers"] = _peers?.GetStatistics(),
         });
     }
 }

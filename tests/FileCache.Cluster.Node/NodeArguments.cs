@@ -37,6 +37,18 @@ internal sealed class NodeArguments
 
     public int PayloadSize { get; init; } = 4096;
 
+    /// <summary>Gets the loopback port of the node's peer endpoint (0: no peer layer).</summary>
+    public int PeersListen { get; init; }
+
+    /// <summary>Gets the address the node advertises to its peers (a fault proxy in front of its endpoint), or null: its own.</summary>
+    public string? PeersAdvertise { get; init; }
+
+    /// <summary>Gets a fixed membership <c>id=url,...</c> for this node's view, or null: the cluster's member table.</summary>
+    public string? PeersStatic { get; init; }
+
+    /// <summary>Gets the peer request timeout.</summary>
+    public TimeSpan PeersTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Gets other coherence options by name (<c>--option Name=Value</c>, repeatable), set after the ones above: public
     /// options, or an internal test switch of the package (found by reflection) that turns a fix off to show the checker
@@ -97,6 +109,10 @@ internal sealed class NodeArguments
             Listen = values.TryGetValue("listen", out string? listen) ? int.Parse(listen, CultureInfo.InvariantCulture) : 0,
             PayloadSize = values.TryGetValue("payload", out string? size) ? int.Parse(size, CultureInfo.InvariantCulture) : 4096,
             Options = options,
+            PeersListen = values.TryGetValue("peers-listen", out string? peers) ? int.Parse(peers, CultureInfo.InvariantCulture) : 0,
+            PeersAdvertise = values.GetValueOrDefault("peers-advertise"),
+            PeersStatic = values.GetValueOrDefault("peers-static"),
+            PeersTimeout = Millis("peers-timeout-ms", TimeSpan.FromSeconds(1)),
         };
     }
 }

@@ -53,8 +53,8 @@ internal sealed partial class RedisCoherenceNode
             // Bounded by the lease itself: an answer later than that is worth nothing.
             result = (RedisResult[])(await db.ScriptEvaluateAsync(
                 Scripts.Renew,
-                [_keys.Incarnation, _keys.Members, _keys.Applied, _keys.Sequence],
-                [_candidateIncarnation, NodeId, (long)_options.LeaseDuration.TotalMilliseconds, joining ? Volatile.Read(ref _lastApplied) : RedisValue.EmptyString])
+                [_keys.Incarnation, _keys.Members, _keys.Applied, _keys.Sequence, _keys.Addresses],
+                [_candidateIncarnation, NodeId, (long)_options.LeaseDuration.TotalMilliseconds, joining ? Volatile.Read(ref _lastApplied) : RedisValue.EmptyString, _options.AdvertisedAddress ?? string.Empty])
                 .WaitAsync(_options.LeaseDuration, _time, _stop.Token).ConfigureAwait(false))!;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

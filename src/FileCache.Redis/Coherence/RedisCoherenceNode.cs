@@ -13,7 +13,7 @@ namespace FileCache.Redis.Coherence;
 /// the lease keeper and the L2 stage's host. Split by concern: Apply (the log), Lease (membership and degraded mode),
 /// Publish (appends and acknowledgements). See <c>Internal/readme.md</c>.
 /// </summary>
-internal sealed partial class RedisCoherenceNode : IRedisCoherence, IInvalidationPublisher, IDisposable
+internal sealed partial class RedisCoherenceNode : IRedisCoherence, IInvalidationPublisher, FileCache.Cluster.IClusterMembership, IDisposable
 {
     private readonly IServiceProvider _services;
     private readonly RedisCoherenceOptions _options;
@@ -234,6 +234,7 @@ internal sealed partial class RedisCoherenceNode : IRedisCoherence, IInvalidatio
             {
                 // Leave politely: nobody waits for this node's lease to run out.
                 await _db.HashDeleteAsync(_keys.Members, NodeId).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                await _db.HashDeleteAsync(_keys.Addresses, NodeId).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {

@@ -34,6 +34,9 @@ public static class FileCacheBuilderRedisExtensions
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IRedisCoherence>(static provider => provider.GetRequiredService<RedisCoherenceNode>());
 
+        // The members and the applied sequence, for layers that route loads between nodes (Ferrule.FileCache.Peers).
+        services.TryAddSingleton<FileCache.Cluster.IClusterMembership>(static provider => provider.GetRequiredService<RedisCoherenceNode>());
+
         // The node is the cache's publisher, and (with the L2 on) a load stage: set when the cache's options are built.
         services.AddOptions<FileCacheOptions>().Configure<RedisCoherenceNode>(static (options, node) => node.ConfigureCache(options));
         return builder;

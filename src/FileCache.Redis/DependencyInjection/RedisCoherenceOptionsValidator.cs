@@ -29,6 +29,12 @@ internal sealed class RedisCoherenceOptionsValidator : IValidateOptions<RedisCoh
             yield return "RedisCoherenceOptions.NodeId must be 1 to 128 characters without control characters.";
         }
 
+        if (o.AdvertisedAddress is { } address
+            && (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return "RedisCoherenceOptions.AdvertisedAddress must be an absolute http or https URI.";
+        }
+
         if (o.LeaseDuration < TimeSpan.FromMilliseconds(100))
         {
             yield return "RedisCoherenceOptions.LeaseDuration must be at least 100 ms.";

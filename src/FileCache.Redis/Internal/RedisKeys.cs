@@ -16,6 +16,7 @@ internal sealed class RedisKeys
         Incarnation = Prefix + "incarnation";
         Members = Prefix + "members";
         Applied = Prefix + "applied";
+        Addresses = Prefix + "addresses";
         Pointers = Prefix + "pointers";
         Barriers = Prefix + "barriers";
         Doorbell = RedisChannel.Literal(Prefix + "doorbell");
@@ -39,6 +40,9 @@ internal sealed class RedisKeys
 
     /// <summary>Hash: node id to the last sequence it applied.</summary>
     public RedisKey Applied { get; }
+
+    /// <summary>Hash: node id to the address it advertises to its peers (<see cref="RedisCoherenceOptions.AdvertisedAddress"/>).</summary>
+    public RedisKey Addresses { get; }
 
     /// <summary>Hash: <c>project\npath</c> to <c>seq|hash|length|ticks|writtenMs</c>, or <c>seq|-</c> (a tombstone).</summary>
     public RedisKey Pointers { get; }

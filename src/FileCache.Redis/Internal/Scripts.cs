@@ -65,8 +65,9 @@ internal static class Scripts
         """;
 
     /// <summary>
-    /// Joins or renews a lease by the server's clock. KEYS: incarnation, members, applied, seq. ARGV: candidate incarnation,
-    /// node, lease ms, applied seq or '' (kept). Returns {incarnation, previous expiry or -1, server now, current seq}.
+    /// Joins or renews a lease by the server's clock. KEYS: incarnation, members, applied, seq, addresses. ARGV: candidate
+    /// incarnation, node, lease ms, applied seq or '' (kept), advertised address or '' (none). Returns {incarnation,
+    /// previous expiry or -1, server now, current seq}.
     /// </summary>
     public const string Renew = EnsureIncarnation + "\n" + ServerNow + """
 
@@ -75,7 +76,27 @@ internal static class Scripts
         if ARGV[4] ~= '' then
           redis.call('HSET', KEYS[3], ARGV[2], ARGV[4])
         end
+        if ARGV[5] ~= '' then
+          redis.call('HSET', KEYS[5], ARGV[2], ARGV[5])
+        end
         return {inc, tostring(prev), tostring(now), redis.call('GET', KEYS[4]) or '0'}
+        """;
+
+    /// <summary>
+    /// The members whose lease has not expired by the server's clock, with the address each advertises. KEYS: members,
+    /// addresses. Returns {node, address or '', node, address or '', ...}.
+    /// </summary>
+    public const string LiveMembers = ServerNow + """
+
+        local all = redis.call('HGETALL', KEYS[1])
+        local out = {}
+        for i = 1, #all, 2 do
+          if tonumber(all[i + 1]) > now then
+            out[#out + 1] = all[i]
+            out[#out + 1] = redis.call('HGET', KEYS[2], all[i]) or ''
+          end
+        end
+        return out
         """;
 
     /// <summary>

@@ -68,6 +68,14 @@ public sealed class FileLoadContext
     /// <summary>Gets the name of what produced the result (<c>"source"</c> for the read-through stage), once <see cref="HasResult"/> is true.</summary>
     public string? Origin { get; private set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the result is cached. <see langword="false"/>: it is handed to every waiter
+    /// of this load but not kept, exactly like the result of a load fenced by an invalidation (a peer layer serves a key
+    /// that another node owns this way, keeping only hot keys).
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool CacheResult { get; set; } = true;
+
     /// <summary>Gets a bag for stages to pass values to each other during this load.</summary>
     public IDictionary<string, object?> Items => _items ??= new Dictionary<string, object?>(StringComparer.Ordinal);
 

@@ -234,6 +234,12 @@ internal sealed partial class DefaultFileCache
         var context = new FileLoadContext(key, source, cancellationToken);
         await _pipeline.RunAsync(context).ConfigureAwait(false);
         LoadPipeline.EnsureResult(context);
+        if (!context.CacheResult && LoadOperation.Current is { } uncached && uncached.Key.Equals(key))
+        {
+            // Served, not kept: fenced like a load an invalidation overtook, so the insert refuses it (under the store lock).
+            uncached.Fenced = true;
+        }
+
         if (AfterDiskRead is { } pause)
         {
             await pause(key).ConfigureAwait(false);

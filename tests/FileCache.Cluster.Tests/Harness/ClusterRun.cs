@@ -37,6 +37,15 @@ public sealed record ClusterSettings
 
     /// <summary>Gets the background readers per node.</summary>
     public int ReadersPerNode { get; init; } = 2;
+
+    /// <summary>Gets whether the nodes run the peer layer (each endpoint behind its own fault proxy: <see cref="ClusterRun.PeerLinks"/>).</summary>
+    public bool Peers { get; init; }
+
+    /// <summary>Gets the peer request timeout.</summary>
+    public TimeSpan PeerTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
+
+    /// <summary>Gets each node's view of the members (indices), or null: the cluster's member table.</summary>
+    public Func<int, IReadOnlyList<int>>? PeerViews { get; init; }
 }
 
 /// <summary>
@@ -49,6 +58,8 @@ public sealed class ClusterRun : IAsyncDisposable
     private readonly ITestOutputHelper _output;
     private readonly string _dir;
     private readonly List<FaultProxy> _proxies = [];
+    private readonly List<FaultProxy> _peerProxies = [];
+    private readonly List<int> _peerPorts = [];
     private readonly List<NodeProcess> _nodes = [];
     private readonly HistoryWriter _driverHistory;
 
@@ -75,6 +86,9 @@ public sealed class ClusterRun : IAsyncDisposable
 
     /// <summary>Gets each node's link to the server.</summary>
     public IReadOnlyList<FaultProxy> Links => _proxies;
+
+    /// <summary>Gets the link in front of each node's peer endpoint (what the other nodes call), when the nodes run peers.</summary>
+    public IReadOnlyList<FaultProxy> PeerLinks => _peerProxies;
 
     /// <summary>Gets the shared folder.</summary>
     public string Root => Path.Join(_dir, "root");
@@ -109,6 +123,12 @@ public sealed class ClusterRun : IAsyncDisposable
             for (int i = 0; i < settings.Nodes; i++)
             {
                 run._proxies.Add(new FaultProxy(server.EndPoint));
+                if (settings.Peers)
+                {
+                    int port = FreePort();
+                    run._peerPorts.Add(port);
+                    run._peerProxies.Add(new FaultProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port)));
+                }
             }
 
             NodeProcess[] nodes = await Task.WhenAll(Enumerable.Range(0, settings.Nodes).Select(i => NodeProcess.StartAsync($"n{i}", run.Arguments(i, cluster))));
@@ -251,7 +271,7 @@ public sealed class ClusterRun : IAsyncDisposable
             await node.DisposeAsync();
         }
 
-        foreach (FaultProxy proxy in _proxies)
+        foreach (FaultProxy proxy in _proxies.Concat(_peerProxies))
         {
             await proxy.DisposeAsync();
         }
@@ -303,8 +323,26 @@ public sealed class ClusterRun : IAsyncDisposable
             arguments.Add("--l2");
         }
 
+        if (Settings.Peers)
+        {
+            arguments.AddRange(["--peers-listen", _peerPorts[index].ToString(CultureInfo.InvariantCulture), "--peers-advertise", PeerAddress(index), "--peers-timeout-ms", Millis(Settings.PeerTimeout)]);
+            if (Settings.PeerViews is { } views)
+            {
+                arguments.AddRange(["--peers-static", string.Join(',', views(index).Select(i => $"n{i}={PeerAddress(i)}"))]);
+            }
+        }
+
         arguments.AddRange(Settings.ExtraArguments(index));
         return arguments;
+    }
+
+    private string PeerAddress(int index) => $"http://{_peerProxies[index].EndPoint}/";
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static string Millis(TimeSpan value) => ((int)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);

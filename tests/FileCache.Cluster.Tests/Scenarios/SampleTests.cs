@@ -45,5 +45,10 @@ public sealed class SampleTests(ITestOutputHelper output)
         }
 
         Assert.Contains(last, line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[5] != "0"); // some node applied an invalidation
+
+        // The peer layer: owners shown above the table, and some miss answered by its owner.
+        Assert.Contains("cluster-wide disk loads", text, StringComparison.Ordinal);
+        Assert.Contains("page00->node-", text, StringComparison.Ordinal);
+        Assert.Contains(last, line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[10] != "0"); // peer hits
     }
 }
