@@ -11,9 +11,9 @@ namespace FileCache.Invalidation;
 /// event, an enumeration).
 /// </summary>
 /// <remarks>
-/// Changes run under the store lock. A load finds its directory's node without the lock (<see cref="Place"/>): each
-/// node's children are a dictionary that is copied, changed and published whole, never changed in place, so a reader
-/// walking the trie sees each level as it was. A directory the trie does not have yet gets a node of its own that the
+/// Changes run under the store lock. A load finds its directory's node without the lock (<see cref="Place"/>): a
+/// node's few children are an array copied, changed and published whole, its many a concurrent dictionary, so a reader
+/// walking the trie never sees a level half-changed. A directory the trie does not have yet gets a node of its own that the
 /// trie adopts when the entry is indexed (<see cref="Add"/>), so the file read and its entry share one node.
 /// </remarks>
 internal sealed class PathIndex
@@ -291,7 +291,7 @@ internal sealed class PathIndex
     {
         while (node.Parent is { } parent && node.InTrie && node.IsEmpty)
         {
-            parent.RemoveChild(node, _segments);
+            parent.RemoveChild(node);
             node.InTrie = false;
             NodeCount--;
             node = parent;

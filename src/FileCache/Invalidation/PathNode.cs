@@ -22,7 +22,9 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
 
     /// <summary>
     /// Subdirectories: null, an exact-size array (a few: most directories have none or a few, and a dictionary costs
-    /// about 200 bytes), or a dictionary by segment. Replaced whole under the store lock, read without it.
+    /// about 200 bytes), replaced whole under the store lock; or, past <see cref="MaxArrayChildren"/>, a concurrent
+    /// dictionary by segment, changed in place under the store lock (copying a large one on every change cost an insert
+    /// hundreds of bytes where directories come and go). Read without the lock.
     /// </summary>
     private object? _children;
 
@@ -58,66 +60,60 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
                 }
 
                 return null;
-            case Dictionary<string, PathNode> dictionary:
+            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
                 return dictionary.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(segment, out var found) ? found : null;
             default:
                 return null;
         }
     }
 
-    /// <summary>Adds a child (store lock): the children are copied and published whole, readers may be walking the old ones.</summary>
+    /// <summary>Adds a child (store lock): an array is copied and published whole (readers may be walking the old one).</summary>
     public void AddChild(PathNode child, PathIndex.SegmentComparer comparer)
     {
-        object grown;
         switch (_children)
         {
             case PathNode[] array when array.Length < MaxArrayChildren:
                 var larger = new PathNode[array.Length + 1];
                 array.CopyTo(larger, 0);
                 larger[^1] = child;
-                grown = larger;
+                Volatile.Write(ref _children, larger);
                 break;
             case PathNode[] array:
-                var made = new Dictionary<string, PathNode>(array.Length + 1, comparer);
+                var made = new System.Collections.Concurrent.ConcurrentDictionary<string, PathNode>(concurrencyLevel: 1, capacity: array.Length * 2, comparer);
                 foreach (var existing in array)
                 {
-                    made.Add(existing.DirectoryPath, existing);
+                    made.TryAdd(existing.DirectoryPath, existing);
                 }
 
-                made.Add(child.DirectoryPath, child);
-                grown = made;
+                made.TryAdd(child.DirectoryPath, child);
+                Volatile.Write(ref _children, made);
                 break;
-            case Dictionary<string, PathNode> dictionary:
-                var copy = new Dictionary<string, PathNode>(dictionary, comparer) { { child.DirectoryPath, child } };
-                grown = copy;
+            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
+                dictionary.TryAdd(child.DirectoryPath, child);
                 break;
             default:
-                grown = new[] { child };
+                Volatile.Write(ref _children, new[] { child });
                 break;
         }
-
-        Volatile.Write(ref _children, grown);
     }
 
-    /// <summary>Removes a child (store lock), copying as <see cref="AddChild"/> does.</summary>
-    public void RemoveChild(PathNode child, PathIndex.SegmentComparer comparer)
+    /// <summary>Removes a child (store lock), copying an array as <see cref="AddChild"/> does.</summary>
+    public void RemoveChild(PathNode child)
     {
-        object? shrunk;
         switch (_children)
         {
             case PathNode[] array:
-                shrunk = array.Length == 1 ? null : Array.FindAll(array, c => !ReferenceEquals(c, child));
+                Volatile.Write(ref _children, array.Length == 1 ? null : Array.FindAll(array, c => !ReferenceEquals(c, child)));
                 break;
-            case Dictionary<string, PathNode> dictionary:
-                var copy = new Dictionary<string, PathNode>(dictionary, comparer);
-                copy.Remove(child.DirectoryPath);
-                shrunk = copy.Count == 0 ? null : copy.Count <= MaxArrayChildren / 2 ? copy.Values.ToArray() : copy;
-                break;
-            default:
-                return;
-        }
+            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
+                dictionary.TryRemove(new KeyValuePair<string, PathNode>(child.DirectoryPath, child));
+                if (dictionary.Count <= MaxArrayChildren / 2)
+                {
+                    Volatile.Write(ref _children, dictionary.IsEmpty ? null : dictionary.Values.ToArray());
+                }
 
-        Volatile.Write(ref _children, shrunk);
+                break;
+        }
     }
 
     /// <summary>Pushes the children on <paramref name="stack"/> (a walk of the subtree).</summary>
@@ -132,10 +128,10 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
                 }
 
                 break;
-            case Dictionary<string, PathNode> dictionary:
-                foreach (var child in dictionary.Values)
+            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
+                foreach (var pair in dictionary)
                 {
-                    stack.Push(child);
+                    stack.Push(pair.Value);
                 }
 
                 break;
@@ -144,7 +140,7 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
 
     /// <summary>
     /// Heap bytes of this node and its subtree's nodes (for footprint figures): each node (72), its path string, and its
-    /// children's array (24 + 8 per child) or dictionary (about 100 + 32 per child). Entries and targets are not counted.
+    /// children's array (24 + 8 per child) or concurrent dictionary (about 200 + 56 per child). Entries and targets are not counted.
     /// </summary>
     public long SubtreeBytes()
     {
@@ -159,11 +155,11 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
                 }
 
                 break;
-            case Dictionary<string, PathNode> dictionary:
-                bytes += 100 + (32L * dictionary.Count);
-                foreach (var child in dictionary.Values)
+            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
+                bytes += 200 + (56L * dictionary.Count);
+                foreach (var pair in dictionary)
                 {
-                    bytes += child.SubtreeBytes();
+                    bytes += pair.Value.SubtreeBytes();
                 }
 
                 break;
