@@ -103,13 +103,13 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
         switch (_children)
         {
             case PathNode[] array:
-                Volatile.Write(ref _children, array.Length == 1 ? null : Array.FindAll(array, c => !ReferenceEquals(c, child)));
+                Volatile.Write<object?>(ref _children, array.Length == 1 ? null : Array.FindAll(array, c => !ReferenceEquals(c, child)));
                 break;
             case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
                 dictionary.TryRemove(new KeyValuePair<string, PathNode>(child.DirectoryPath, child));
                 if (dictionary.Count <= MaxArrayChildren / 2)
                 {
-                    Volatile.Write(ref _children, dictionary.IsEmpty ? null : dictionary.Values.ToArray());
+                    Volatile.Write<object?>(ref _children, dictionary.IsEmpty ? null : dictionary.Values.ToArray());
                 }
 
                 break;
