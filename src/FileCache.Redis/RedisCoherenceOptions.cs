@@ -107,4 +107,11 @@ public sealed class RedisCoherenceOptions
     /// <summary>Gets or sets the largest file the L2 stores.</summary>
     /// <value>Defaults to 16 MiB. Positive.</value>
     public int L2MaxFileBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Tests only (the cluster harness's <c>--no-lease-check</c>): when false, the node does not hand its lease deadline to
+    /// the cache (<c>ICoherenceTarget.TrustUntil</c>), so hits are served on trust until a timer notices the lease ran
+    /// out; it shows that the checker finds stale reads after a pause without the hit-path check.
+    /// </summary>
+    internal bool CheckLeaseOnHit { get; set; } = true;
 }

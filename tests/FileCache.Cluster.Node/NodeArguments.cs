@@ -29,6 +29,18 @@ internal sealed class NodeArguments
 
     public bool UseL2 { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the hit-path lease check is off (<c>--no-lease-check</c>): the node does not hand
+    /// its lease deadline to the cache, so only timers notice a lapsed lease. The defect the paused-node scenario catches.
+    /// </summary>
+    public bool NoLeaseCheck { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether this node watches the folder (<c>--watch</c>) and publishes what its watcher sees;
+    /// without it (the default) only the cluster's log tells the node about changes.
+    /// </summary>
+    public bool Watch { get; init; }
+
     /// <summary>Gets the deliberate defect, or null: <c>stale-memo</c> serves the first copy of each file forever.</summary>
     public string? Broken { get; init; }
 
@@ -105,6 +117,8 @@ internal sealed class NodeArguments
             AckTimeout = Millis("ack-timeout-ms", TimeSpan.FromSeconds(5)),
             Revalidation = Millis("revalidate-ms", TimeSpan.FromSeconds(2)),
             UseL2 = flags.Contains("l2"),
+            NoLeaseCheck = flags.Contains("no-lease-check"),
+            Watch = flags.Contains("watch"),
             Broken = broken,
             Listen = values.TryGetValue("listen", out string? listen) ? int.Parse(listen, CultureInfo.InvariantCulture) : 0,
             PayloadSize = values.TryGetValue("payload", out string? size) ? int.Parse(size, CultureInfo.InvariantCulture) : 4096,

@@ -4,11 +4,11 @@ using FileCache.Cluster.Node;
 
 // Usage: FileCache.Cluster.Node placement NODES REPLICAS (see below), or
 //        FileCache.Cluster.Node --name N --root DIR --history FILE [--server host:port] [--cluster NAME]
-//          [--lease-ms 1000] [--poll-ms 100] [--ack-timeout-ms 5000] [--revalidate-ms 2000] [--l2]
+//          [--lease-ms 1000] [--poll-ms 100] [--ack-timeout-ms 5000] [--revalidate-ms 2000] [--l2] [--no-lease-check] [--watch]
 //          [--broken stale-memo] [--listen PORT] [--locks DIR] [--payload BYTES] [--option Name=Value]... (TimeSpan values in ms)
 //          [--peers-listen PORT [--peers-advertise URL] [--peers-static id=url,...] [--peers-timeout-ms 1000]] (the peer layer)
 // Prints "ready" once the node is a member, then answers one line per command line, from stdin (and from each
-// connection to --listen): read PATH | invalidate PATH [ack|fire] | write PATH [ack|fire] | readers N | burst PATH N | owner PATH | stats | files | quit.
+// connection to --listen): read PATH | invalidate PATH [ack|fire] | write PATH [ack|fire] | storm DIR N | readers N | burst PATH N | owner PATH | stats | files | quit.
 if (args is ["placement", string nodes, string replicas])
 {
     // The peer layer's placement in a separate process (tests/FileCache.Peers.Tests checks its vectors here):

@@ -1,3 +1,4 @@
+using FileCache.DependencyInjection;
 using FileCache.Invalidation;
 using FileCache.Redis.Coherence;
 using FileCache.Redis.Testing;
@@ -33,9 +34,11 @@ internal sealed class TestNode : IAsyncDisposable
 
     public IRedisCoherence Coherence { get; }
 
+    public IServiceProvider Services => _provider;
+
     internal RedisCoherenceNode Node => (RedisCoherenceNode)Coherence;
 
-    public static async Task<TestNode> StartAsync(RedisTestServer server, string cluster, string root, Action<RedisCoherenceOptions>? configure = null, TimeProvider? time = null, bool start = true, Action<RedisCoherenceNode>? beforeStart = null)
+    public static async Task<TestNode> StartAsync(RedisTestServer server, string cluster, string root, Action<RedisCoherenceOptions>? configure = null, TimeProvider? time = null, bool start = true, Action<RedisCoherenceNode>? beforeStart = null, Action<FileCacheOptions>? configureCache = null, Action<IFileCacheBuilder>? configureBuilder = null)
     {
         var services = new ServiceCollection();
         if (time is not null)
@@ -44,12 +47,15 @@ internal sealed class TestNode : IAsyncDisposable
         }
 
         services.AddSingleton<IDistributedCache>(_ => new RedisCache(Microsoft.Extensions.Options.Options.Create(new RedisCacheOptions { Configuration = server.Configuration })));
-        services.AddFileCache(o =>
+        var builder = services.AddFileCache(o =>
         {
             o.AddProject("p", root);
             o.Invalidation.Mode = ValidationMode.None;   // no watcher: only the cluster tells this node about changes
             o.Memory.AdaptToPressure = false;
-        }).AddRedisCoherence(server.Configuration, o =>
+            configureCache?.Invoke(o);
+        });
+        configureBuilder?.Invoke(builder);
+        builder.AddRedisCoherence(server.Configuration, o =>
         {
             o.ClusterName = cluster;
             o.LeaseDuration = TimeSpan.FromSeconds(5);

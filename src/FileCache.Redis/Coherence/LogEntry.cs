@@ -70,6 +70,17 @@ internal static class LogEntry
                 json.WriteBoolean("s", true);
             }
 
+            // The cause at the origin (a watcher's change, a version mismatch, an overflow...): the others apply it as such.
+            if (request.Cause != InvalidationCause.Explicit)
+            {
+                json.WriteNumber("c", (int)request.Cause);
+            }
+
+            if (request.IsDeletion)
+            {
+                json.WriteBoolean("d", true);
+            }
+
             json.WriteEndObject();
         }
 
@@ -88,8 +99,8 @@ internal static class LogEntry
         _ => request.Project is { } project ? RedisKeys.ProjectBarrier(project) : RedisKeys.GlobalBarrier,
     };
 
-    /// <summary>A parsed entry: its origin and the request to apply (null when it names nothing this node has).</summary>
-    public readonly record struct Parsed(long Sequence, string Origin, InvalidationRequest? Request);
+    /// <summary>A parsed entry: its origin, the request to apply (null when it names nothing this node has), and its cause and deletion flag at the origin.</summary>
+    public readonly record struct Parsed(long Sequence, string Origin, InvalidationRequest? Request, InvalidationCause Cause = InvalidationCause.Explicit, bool IsDeletion = false);
 
     /// <summary>Parses a log member <c>seq:json</c>; <paramref name="createKey"/> makes this node's key (null if the project is unknown here).</summary>
     public static Parsed Read(string member, Func<string, string, string?, FileKey?> createKey)
@@ -119,7 +130,11 @@ internal static class LogEntry
             request = request.AsSoft();
         }
 
-        return new Parsed(sequence, origin, request);
+        // An entry written by an older node has neither: explicit, not a deletion. A cause this version does not know is
+        // applied as explicit (it still invalidates the same entries).
+        var cause = root.TryGetProperty("c", out var c) && c.TryGetInt32(out int code) && Enum.IsDefined((InvalidationCause)code) ? (InvalidationCause)code : InvalidationCause.Explicit;
+        bool deletion = root.TryGetProperty("d", out var d) && d.ValueKind == JsonValueKind.True;
+        return new Parsed(sequence, origin, request, cause, deletion);
     }
 
     private static void WriteIf(Utf8JsonWriter json, string name, string? value)

@@ -138,7 +138,7 @@ internal sealed partial class RedisCoherenceNode
                 var entry = LogEntry.Read(member, CreateKey);
                 if (entry.Request is { } request && !string.Equals(entry.Origin, NodeId, StringComparison.Ordinal))
                 {
-                    _target!.ApplyRemote(request);
+                    _target!.ApplyRemote(request, entry.Cause, entry.IsDeletion);
                     _metrics.AppliedRemote();
                 }
             }

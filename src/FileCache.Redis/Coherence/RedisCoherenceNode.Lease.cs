@@ -81,7 +81,10 @@ internal sealed partial class RedisCoherenceNode
 
         // The cache checks the deadline on its hits too: a node resumed after a pause serves nothing on trust before
         // this watchdog (a timer) gets to run.
-        _target!.TrustUntil(sentAt + _leaseTrustTicks);
+        if (_options.CheckLeaseOnHit)
+        {
+            _target!.TrustUntil(sentAt + _leaseTrustTicks);
+        }
         long due = sentAt + _leaseTrustTicks - _time.GetTimestamp();
         _watchdog?.Change(due > 0 ? TimeSpan.FromSeconds(due / (double)_time.TimestampFrequency) : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         if (_state != RedisNodeState.Healthy)

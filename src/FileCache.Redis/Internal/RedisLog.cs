@@ -25,4 +25,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "FileCache node {Node}: log entry {Sequence} could not be applied.")]
     public static partial void ApplyFailed(ILogger logger, Exception exception, string node, long sequence);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "FileCache node {Node}: the hot set node {Source} published for project {Project} was ignored and removed: {Reason}.")]
+    public static partial void HotSetRefused(ILogger logger, string node, string project, string source, string reason);
 }

@@ -16,7 +16,7 @@ public interface IInvalidationPublisher
     /// <summary>
     /// Called after every invalidation this cache applied (not vetoed), whatever path it came by (explicit, watcher,
     /// poll, version mismatch, <c>Remove</c>, <c>Clear</c>), except those applied through
-    /// <see cref="ICoherenceTarget.ApplyRemote"/>. Runs on the applying thread, outside the cache's locks: it must not
+    /// <see cref="ICoherenceTarget.ApplyRemote(InvalidationRequest)"/>. Runs on the applying thread, outside the cache's locks: it must not
     /// block (queue the work). A publisher that throws is isolated like a hook.
     /// </summary>
     /// <param name="request">The request as applied.</param>
@@ -46,6 +46,17 @@ public interface ICoherenceTarget
     /// <param name="request">The request.</param>
     /// <returns>Its local result.</returns>
     InvalidationResult ApplyRemote(InvalidationRequest request);
+
+    /// <summary>
+    /// Applies an invalidation that another node published, recorded with the cause it had where it was applied first
+    /// (a watcher's change, a version mismatch, an overflow...): statistics, metrics and hooks on this node see that
+    /// cause, and a deletion or an overflow cannot be vetoed here either.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cause">Its cause at the origin.</param>
+    /// <param name="isDeletion">Whether it reported deleted files at the origin (then it cannot be vetoed).</param>
+    /// <returns>Its local result.</returns>
+    InvalidationResult ApplyRemote(InvalidationRequest request, InvalidationCause cause, bool isDeletion) => ApplyRemote(request);
 
     /// <summary>
     /// Demotes every entry (of one project, or of all): a cached file is checked against its source (its version

@@ -19,6 +19,17 @@ public sealed class InvalidationOptions
     /// <value>Defaults to 64. Must be at least 2.</value>
     public int StormThreshold { get; set; } = 64;
 
+    /// <summary>
+    /// Gets or sets how long a change storm's batch may be held: once a debounced batch holds
+    /// <see cref="StormThreshold"/> events, it is applied only when the events pause (for a tenth of this, at least
+    /// <see cref="WatcherDebounce"/>) or this long after its first event, so a burst of thousands of changes (a branch
+    /// switch, a build) becomes one directory invalidation (one log entry for the other nodes of a cluster) instead of
+    /// one per debounce window. Meanwhile this node may serve the old bytes of files the storm changed, as during any
+    /// debounce; <see cref="IFileCache.SynchronizeAsync"/> applies the batch at once.
+    /// </summary>
+    /// <value>Defaults to 1 second. Zero applies every batch after <see cref="WatcherDebounce"/>. Must not be negative.</value>
+    public TimeSpan StormMaxDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets or sets a value indicating whether to poll the cached files instead of watching (network shares, or to save OS watches).</summary>
     /// <value>Defaults to <see langword="false"/>: poll only where a watcher cannot start (for example the OS watch limit is reached).</value>
     public bool UsePolling { get; set; }

@@ -20,6 +20,11 @@ internal static class InvalidationOptionsValidator
             yield return $"{path}.WatcherDebounce must not be negative (was {options.WatcherDebounce}).";
         }
 
+        if (options.StormMaxDelay < TimeSpan.Zero)
+        {
+            yield return $"{path}.StormMaxDelay must not be negative (was {options.StormMaxDelay}).";
+        }
+
         if (options.StormThreshold < 2)
         {
             yield return $"{path}.StormThreshold must be at least 2 (was {options.StormThreshold}).";

@@ -30,6 +30,7 @@ internal sealed class InvalidationRuntime : IDisposable
         SynchronizeTimeout = options.SynchronizeTimeout;
         WatcherRetryInterval = options.WatcherRetryInterval;
         StormThreshold = options.StormThreshold;
+        StormMaxDelay = options.StormMaxDelay;
         ComputeContentHash = options.ComputeContentHash;
         MaxStaleTicks = Ticks(options.MaxStaleness);
         RetryTicks = Ticks(options.RefreshRetryDelay);
@@ -70,6 +71,9 @@ internal sealed class InvalidationRuntime : IDisposable
     public TimeSpan WatcherRetryInterval { get; }
 
     public int StormThreshold { get; }
+
+    /// <summary>How long a storm's batch may be held (see <see cref="InvalidationOptions.StormMaxDelay"/>); zero: not held.</summary>
+    public TimeSpan StormMaxDelay { get; }
 
     public bool ComputeContentHash { get; }
 

@@ -36,6 +36,8 @@ internal sealed partial class ProjectWatcher : IDisposable
     private long _sentinelSequence;
     private List<WatcherChange> _pending = [];
     private bool _scheduled;
+    private long _batchStart;
+    private long _lastEvent;
     private ITimer? _debounceTimer;
     private FileSystemWatcher? _watcher;
     private ITimer? _pollTimer;
@@ -71,6 +73,36 @@ internal sealed partial class ProjectWatcher : IDisposable
         {
             StartPolling();
         }
+    }
+
+    /// <summary>
+    /// The debounce timer: applies the batch, unless it is a storm's (<see cref="InvalidationOptions.StormThreshold"/>
+    /// events) still under way: then it waits for the events to pause (a tenth of the storm's maximum delay, at least the
+    /// debounce) or for that maximum after the batch's first event, so the burst is applied as one batch.
+    /// </summary>
+    private void OnDebounce()
+    {
+        var limit = _runtime.StormMaxDelay;
+        if (limit > TimeSpan.Zero)
+        {
+            lock (_gate)
+            {
+                if (_scheduled && _pending.Count >= _runtime.StormThreshold && !_disposed)
+                {
+                    double frequency = _time.TimestampFrequency;
+                    var quiet = limit / 10 > _runtime.Debounce ? limit / 10 : _runtime.Debounce;
+                    long now = _time.GetTimestamp();
+                    long due = Math.Min(_lastEvent + (long)(quiet.TotalSeconds * frequency), _batchStart + (long)(limit.TotalSeconds * frequency));
+                    if (due > now)
+                    {
+                        _debounceTimer!.Change(TimeSpan.FromSeconds((due - now) / frequency), Timeout.InfiniteTimeSpan);
+                        return;
+                    }
+                }
+            }
+        }
+
+        Flush();
     }
 
     /// <summary>Applies the events gathered so far (the debounce timer, a sentinel, or a test calls it).</summary>
@@ -268,14 +300,16 @@ internal sealed partial class ProjectWatcher : IDisposable
         lock (_gate)
         {
             _pending.Add(new WatcherChange(path, deletion));
+            _lastEvent = _time.GetTimestamp();
             if (_scheduled)
             {
                 return;
             }
 
             _scheduled = true;
+            _batchStart = _lastEvent;
             // On the freshness thread, not the pool: a starved pool must not delay the batch (a stale read meanwhile).
-            _debounceTimer ??= FreshnessThread.CreateTimer(_time, static state => ((ProjectWatcher)state!).Flush(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _debounceTimer ??= FreshnessThread.CreateTimer(_time, static state => ((ProjectWatcher)state!).OnDebounce(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _debounceTimer.Change(_runtime.Debounce, Timeout.InfiniteTimeSpan);
         }
     }

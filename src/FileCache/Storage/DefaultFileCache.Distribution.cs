@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using FileCache.Internal;
 using FileCache.Invalidation;
 using FileCache.Sources;
 
@@ -62,12 +63,24 @@ internal sealed partial class DefaultFileCache : ICoherenceTarget
         Interlocked.Increment(ref _leaseLapsedReads);
         var partition = entry.Partition;
         if (!partition.IsPhysical || entry.Variant is not null
-            || !Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out _))
+            || !Compression.CompressedFile.TryGetFileMetadata(entry.Value, out string fullPath, out FileVersion version, out bool racy))
         {
             return false;
         }
 
-        return SourceStillMatches(entry, fullPath, version, racy: false);
+        // A file read within its timestamp granularity of a write is not trusted on its stat alone: a rewrite since may
+        // have left its length and last-write time as they were.
+        return SourceStillMatches(entry, fullPath, version, racy);
+    }
+
+    /// <summary>
+    /// True when a read lease is set and has run out: a load in flight then is not joined (it may have read before an
+    /// invalidation the other nodes were told was acknowledged while this node could not hear it). Off the hit path.
+    /// </summary>
+    private bool LeaseLapsed()
+    {
+        long until = Volatile.Read(ref _trustedUntil);
+        return until != long.MaxValue && Volatile.Read(ref _trustClock) is { } clock && clock.Precise() >= until;
     }
 
     /// <summary>Hits checked because the read lease had run out (see <see cref="StillTrusted"/>); for tests and status.</summary>
@@ -93,6 +106,18 @@ internal sealed partial class DefaultFileCache : ICoherenceTarget
                 _verifyEveryRead = false;
             }
         }
+    }
+
+    /// <inheritdoc/>
+    public InvalidationResult ApplyRemote(InvalidationRequest request, InvalidationCause cause, bool isDeletion)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if ((uint)cause > (uint)InvalidationCause.Overflow)
+        {
+            Throw.Argument($"Unknown invalidation cause {cause}.", nameof(cause));
+        }
+
+        return ApplyRemote(cause == request.Cause && isDeletion == request.IsDeletion ? request : request.With(cause, isDeletion));
     }
 
     /// <inheritdoc/>

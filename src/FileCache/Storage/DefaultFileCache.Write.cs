@@ -104,9 +104,11 @@ internal sealed partial class DefaultFileCache
         {
             if (partition.InFlight.TryGetValue(key, out var existing))
             {
-                if (IsTooOldToJoin(existing))
+                if (IsTooOldToJoin(existing) || LeaseLapsed())
                 {
-                    // ValidateOnRead: this load may have read the file before a change the last check would see.
+                    // ValidateOnRead: this load may have read the file before a change the last check would see. Past a
+                    // distributed read lease: it may have read before an invalidation the others were told was
+                    // acknowledged (this node's lease ran out meanwhile), so this reader loads for itself.
                     lock (_store.Lock)
                     {
                         if (partition.InFlight.TryRemove(new KeyValuePair<FileKey, LoadOperation>(key, existing)))
@@ -144,9 +146,11 @@ internal sealed partial class DefaultFileCache
 
             // A load may have finished between our miss and now: look again before starting another.
             // (A refresh must not return the stale value it replaces; an entry due for a check is not trusted here.)
+            // Past a distributed read lease, only what StillTrusted vouches for (as on the hit path).
             if (!refresh && partition.Map.TryGetValue(key, out var entry) && entry.Value is T cached
                 && (entry.Coherence is null || (!entry.Coherence.ValidateFile && Volatile.Read(ref entry.Coherence.StaleSince) == 0))
-                && (!entry.HasExpiry || !entry.IsExpired(_time.GetTimestamp())))
+                && (!entry.HasExpiry || !entry.IsExpired(_time.GetTimestamp()))
+                && (Volatile.Read(ref _trustedUntil) == long.MaxValue || StillTrusted(entry)))
             {
                 return cached;
             }

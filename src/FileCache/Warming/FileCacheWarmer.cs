@@ -15,6 +15,7 @@ internal sealed class FileCacheWarmer : IFileCacheWarmer, IDisposable
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<IWarmingStrategy> _strategies;
     private readonly ManifestHotSetStore? _store;
+    private readonly IReadOnlyList<IHotSetStore> _stores;
     private readonly ILogger _logger;
     private readonly WarmingSignals _signals;
     private readonly WarmingQueue _queue;
@@ -54,6 +55,9 @@ internal sealed class FileCacheWarmer : IFileCacheWarmer, IDisposable
             hotSetSources.Add(_store);
         }
 
+        // Where the periodic and shutdown snapshots go: every source that can be written (the cluster's, the manifest).
+        _stores = [.. hotSetSources.OfType<IHotSetStore>()];
+
         var all = new List<IWarmingStrategy>();
         if (hotSetSources.Count > 0)
         {
@@ -79,6 +83,9 @@ internal sealed class FileCacheWarmer : IFileCacheWarmer, IDisposable
             signals.Prefetch = key => _queue.TryEnqueuePrefetch(new WarmingQueue.Work(new WarmingItem(key, 0), WarmingQueue.PrefetchTier, null));
         }
     }
+
+    /// <summary>True when hot sets are written somewhere (the manifest folder, or a registered <see cref="IHotSetStore"/>).</summary>
+    internal bool HasHotSetStores => _stores.Count > 0;
 
     /// <summary>The most items that ran at once.</summary>
     internal int MaxRunning => _queue.MaxRunning;
@@ -197,7 +204,7 @@ internal sealed class FileCacheWarmer : IFileCacheWarmer, IDisposable
 
     public async Task<int> SaveHotSetAsync(string? project = null, CancellationToken cancellationToken = default)
     {
-        if (_store is null || _engine is null)
+        if (_stores.Count == 0 || _engine is null)
         {
             return 0;
         }
@@ -205,17 +212,32 @@ internal sealed class FileCacheWarmer : IFileCacheWarmer, IDisposable
         int written = 0;
         foreach (string name in project is null ? _cache.Projects.ToArray() : [project])
         {
+            HotSet hotSet;
             try
             {
-                var hotSet = _engine.TakeHotSet(name, _options.MaxManifestEntries);
-                await _store.SaveAsync(hotSet, cancellationToken).ConfigureAwait(false);
-                Interlocked.Increment(ref _manifestsWritten);
-                written++;
+                hotSet = _engine.TakeHotSet(name, _options.MaxManifestEntries);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            catch (ArgumentException ex)
             {
                 Interlocked.Increment(ref _manifestFailures);
                 WarmingLog.ManifestWriteFailed(_logger, ex, name);
+                continue;
+            }
+
+            foreach (var store in _stores)
+            {
+                try
+                {
+                    await store.SaveAsync(hotSet, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref _manifestsWritten);
+                    written++;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // One store's failure (a full disk, an unreachable server) keeps its previous hot set; the others are written.
+                    Interlocked.Increment(ref _manifestFailures);
+                    WarmingLog.ManifestWriteFailed(_logger, ex, name);
+                }
             }
         }
 

@@ -14,10 +14,13 @@ public interface IFileCacheWarmer
     /// <returns>What the run did.</returns>
     Task<WarmingResult> WarmAsync(string? project = null, IProgress<WarmingProgress>? progress = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes the hot set of a project, or of every project, to the hot-set store (the manifest folder).</summary>
+    /// <summary>
+    /// Writes the hot set of a project, or of every project, to the hot-set stores: the manifest folder, and every
+    /// registered <see cref="IHotSetSource"/> that is an <see cref="IHotSetStore"/> (for example the cluster's).
+    /// </summary>
     /// <param name="project">The project, or <see langword="null"/> for every registered project.</param>
     /// <param name="cancellationToken">Cancels the write; a manifest not yet renamed into place is left as it was.</param>
-    /// <returns>The number of manifests written.</returns>
+    /// <returns>The number of hot sets written (one per project and store).</returns>
     Task<int> SaveHotSetAsync(string? project = null, CancellationToken cancellationToken = default);
 
     /// <summary>Gets the warmer's counters.</summary>

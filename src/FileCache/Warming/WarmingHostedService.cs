@@ -24,6 +24,9 @@ internal sealed class WarmingHostedService : IHostedService, IDisposable
         _time = time;
     }
 
+    /// <summary>Hot sets are written somewhere: the manifest folder, or a registered store (a cluster's).</summary>
+    private bool HasStores => _options.ManifestFolder is not null || _warmer is FileCacheWarmer { HasHotSetStores: true };
+
     /// <summary>The background warming started at start-up (completed when none or when it finished).</summary>
     internal Task Warming => _warming;
 
@@ -42,7 +45,7 @@ internal sealed class WarmingHostedService : IHostedService, IDisposable
             }
         }
 
-        if (_options.ManifestFolder is not null && _options.ManifestInterval != Timeout.InfiniteTimeSpan)
+        if (HasStores && _options.ManifestInterval != Timeout.InfiniteTimeSpan)
         {
             _timer = _time.CreateTimer(static s => ((WarmingHostedService)s!).SaveInBackground(), this, _options.ManifestInterval, _options.ManifestInterval);
         }
@@ -80,7 +83,7 @@ internal sealed class WarmingHostedService : IHostedService, IDisposable
         }
         finally
         {
-            if (_options.ManifestFolder is not null)
+            if (HasStores)
             {
                 await _warmer.SaveHotSetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             }

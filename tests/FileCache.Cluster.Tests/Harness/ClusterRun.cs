@@ -231,10 +231,15 @@ public sealed class ClusterRun : IAsyncDisposable
         });
     }
 
+    /// <summary>Checks the histories written so far, while the nodes go on (a last line being written is left out).</summary>
+    /// <returns>The checker's report so far.</returns>
+    public CheckReport CheckSoFar() => HistoryChecker.CheckFiles(Directory.EnumerateFiles(Path.Join(_dir, "histories")));
+
     /// <summary>Stops the readers, prints each node's statistics, and checks every history.</summary>
     /// <param name="fireBound">When set, fire-and-forget invalidations are checked against this bound on staleness.</param>
+    /// <param name="scenario">The scenario's name in the collected reports (the calling test's, by default).</param>
     /// <returns>The checker's report.</returns>
-    public async Task<CheckReport> FinishAsync(TimeSpan? fireBound = null)
+    public async Task<CheckReport> FinishAsync(TimeSpan? fireBound = null, [System.Runtime.CompilerServices.CallerMemberName] string scenario = "")
     {
         foreach (NodeProcess node in _nodes)
         {
@@ -254,7 +259,8 @@ public sealed class ClusterRun : IAsyncDisposable
 
         _driverHistory.Dispose();
         CheckReport report = HistoryChecker.CheckFiles(Directory.EnumerateFiles(Path.Join(_dir, "histories")), fireBound);
-        _output.WriteLine($"[{Server.Kind}] {report}");
+        _output.WriteLine($"[{Server.Kind}] {scenario}: {report}");
+        _output.WriteLine($"report row ({CheckerReports.PathOf(Server.Kind)}): {CheckerReports.Record(Server.Kind, scenario, report)}");
         foreach (Violation violation in report.Violations.Take(10))
         {
             _output.WriteLine(violation.ToString());

@@ -40,7 +40,7 @@ public sealed class LostDoorbellTests(ITestOutputHelper output)
         Assert.Contains(report.Violations, v => v.Kind == HistoryChecker.StaleAfterFireBound);
     }
 
-    private async Task<CheckReport> RunAsync(ClusterSettings settings)
+    private async Task<CheckReport> RunAsync(ClusterSettings settings, [System.Runtime.CompilerServices.CallerMemberName] string scenario = "")
     {
         await using ClusterRun run = await ClusterRun.StartAsync(output, settings);
         foreach (Faults.FaultProxy link in run.Links)
@@ -50,7 +50,7 @@ public sealed class LostDoorbellTests(ITestOutputHelper output)
 
         await run.StartReadersAsync();
         await run.RunWorkloadAsync(s_duration, mode: "fire");
-        CheckReport report = await run.FinishAsync(s_bound);
+        CheckReport report = await run.FinishAsync(s_bound, scenario);
         Assert.True(run.Links.Sum(l => l.DroppedPushes) > 0, "no doorbell was dropped");
         return report;
     }

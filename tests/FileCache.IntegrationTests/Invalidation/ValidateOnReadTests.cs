@@ -202,10 +202,12 @@ public sealed class ValidateOnReadTests
         options.Invalidation.Mode = (ValidationMode)8;
         options.Invalidation.WatcherRetryInterval = TimeSpan.Zero;
         options.Invalidation.SynchronizeTimeout = TimeSpan.FromSeconds(-1);
+        options.Invalidation.StormMaxDelay = TimeSpan.FromSeconds(-1);
 
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => FileCacheFactory.Create(options));
 
-        Assert.Equal(7, ex.Failures.Count());
+        Assert.Equal(8, ex.Failures.Count());
+        Assert.Contains(ex.Failures, f => f.Contains("Invalidation.StormMaxDelay", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("Invalidation.ValidationInterval", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("Invalidation.WatcherRetryInterval", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("Invalidation.SynchronizeTimeout", StringComparison.Ordinal));

@@ -51,6 +51,7 @@ public sealed class ConfigurationBindingTests
         ["Invalidation:ValidationInterval"] = "00:00:03",
         ["Invalidation:WatcherDebounce"] = "00:00:00.0500000",
         ["Invalidation:StormThreshold"] = "32",
+        ["Invalidation:StormMaxDelay"] = "00:00:02",
         ["Invalidation:UsePolling"] = "True",
         ["Invalidation:PollingInterval"] = "00:00:04",
         ["Invalidation:WatcherRetryInterval"] = "00:05:00",
@@ -141,6 +142,7 @@ public sealed class ConfigurationBindingTests
     [InlineData("Writing:MaxPendingBytes", "0", "FileCacheOptions.Writing.MaxPendingBytes ")]
     [InlineData("Writing:MaxPendingFiles", "-1", "FileCacheOptions.Writing.MaxPendingFiles ")]
     [InlineData("Invalidation:StormThreshold", "0", "FileCacheOptions.Invalidation.StormThreshold")]
+    [InlineData("Invalidation:StormMaxDelay", "-00:00:01", "FileCacheOptions.Invalidation.StormMaxDelay")]
     [InlineData("Projects:0:Name", "", "FileCacheOptions.Projects[0]")]
     [InlineData("Memory:PressureThreshold", "0", "FileCacheOptions.Memory.PressureThreshold ")]
     [InlineData("Memory:AlertThresholds:0", "-1", "FileCacheOptions.Memory.AlertThresholds ")]

@@ -101,6 +101,64 @@ public sealed class PublisherSeamTests : IDisposable
     }
 
     [Fact]
+    public async Task TrustUntil_PastTheDeadline_RacyFile_NotTrustedOnItsStatAlone()
+    {
+        // Read within the file system's timestamp granularity of its last write (racy), then rewritten with the same
+        // length and last-write time: the stat cannot tell, so past the lease the entry must be read again.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        time.AutoAdvanceAmount = TimeSpan.Zero;
+        var publisher = new RecordingPublisher();
+        var options = new FileCacheOptions();
+        options.AddProject("p", _root);
+        options.Invalidation.Mode = ValidationMode.None;
+        options.Invalidation.Publisher = publisher;
+        using var cache = FileCacheFactory.Create(options, time);
+        var stamp = DateTime.UtcNow; // racy reads are judged by the wall clock the file system stamps with
+        Write("a.txt", "old", stamp);
+        Assert.Equal("old", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        publisher.Target!.TrustUntil(time.GetTimestamp() + time.TimestampFrequency * 5);
+        Write("a.txt", "new", stamp); // same length, same last-write time: the stat matches
+        Assert.Equal("old", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span)); // within the lease: trusted
+
+        time.SetUtcNow(time.GetUtcNow() + TimeSpan.FromSeconds(6));
+
+        Assert.Equal("new", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        Assert.Equal(1, cache.GetStatistics().Invalidation!.GetCount(InvalidationCause.VersionMismatch));
+    }
+
+    [Fact]
+    public async Task TrustUntil_PastTheDeadline_MissesNeitherReturnTheCachedValueNorJoinALoadFromBefore()
+    {
+        // The cluster's paused-node scenario found these: a reader resumed past its lease was given what a load started
+        // before the pause read (it joined that load), or a value the miss path looked up again without the lease check.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        time.AutoAdvanceAmount = TimeSpan.Zero;
+        var publisher = new RecordingPublisher();
+        var options = new FileCacheOptions();
+        options.AddProject("p", _root);
+        options.Invalidation.Mode = ValidationMode.None;
+        options.Invalidation.Publisher = publisher;
+        using var cache = FileCacheFactory.Create(options, time);
+        var parsed = cache.CreateKey("p", "a.txt", "parsed");
+        publisher.Target!.TrustUntil(time.GetTimestamp() + time.TimestampFrequency * 5);
+        Assert.Equal("old", await cache.GetOrAddAsync(parsed, (_, _) => ValueTask.FromResult("old")));
+
+        time.SetUtcNow(time.GetUtcNow() + TimeSpan.FromSeconds(6));
+        Assert.Equal("new", await cache.GetOrAddAsync(parsed, (_, _) => ValueTask.FromResult("new")));
+
+        publisher.Target.TrustUntil(time.GetTimestamp() + time.TimestampFrequency * 5);
+        var other = cache.CreateKey("p", "b.txt", "parsed");
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = cache.GetOrAddAsync(other, (_, _) => new ValueTask<string>(gate.Task)).AsTask();
+        time.SetUtcNow(time.GetUtcNow() + TimeSpan.FromSeconds(6));
+
+        var second = cache.GetOrAddAsync(other, (_, _) => ValueTask.FromResult("read after the lease ran out")).AsTask();
+        Assert.Equal("read after the lease ran out", await second.WaitAsync(TimeSpan.FromSeconds(10)));
+        gate.SetResult("read within the lease");
+        Assert.Equal("read within the lease", await first);
+    }
+
+    [Fact]
     public void ApplyRemote_AppliedThroughTheSamePath_ButNotPublishedBack()
     {
         var (cache, publisher) = Create();
