@@ -162,14 +162,19 @@ internal sealed class TinyLfuPolicy
     /// <param name="evict">Removes an entry (and calls <see cref="OnRemove"/> through the store).</param>
     public void Evict(Func<long> bytesHeld, long target, Action<CacheEntry> evict)
     {
+        // The window is LRU approximated with CLOCK marks: an entry read since it was last looked at gets a second chance.
+        // Its read happened before now, so it goes back just before the newest entry, never behind it: the entry last
+        // inserted was used last, and an LRU window keeps it first. (Behind it, a one-entry window would push every
+        // newcomer out at once whenever the entry before it had been read.)
         long chances = _counts[Window];
+        var newest = _window.Prev;
         while (_bytes[Window] > WindowMax && _window.Next != _window)
         {
             var entry = _window.Next;
             Fold(entry, out bool wasRead);
-            if (wasRead && chances-- > 0)
+            if (wasRead && chances-- > 0 && entry != newest)
             {
-                MoveLast(_window, entry);
+                MoveBefore(newest, entry);
                 continue;
             }
 
@@ -455,5 +460,12 @@ internal sealed class TinyLfuPolicy
     {
         Unlink(entry);
         LinkLast(head, entry);
+    }
+
+    /// <summary>Moves <paramref name="entry"/> to just before <paramref name="anchor"/> (in the same list).</summary>
+    private static void MoveBefore(CacheEntry anchor, CacheEntry entry)
+    {
+        Unlink(entry);
+        LinkLast(anchor, entry);
     }
 }

@@ -19,6 +19,7 @@ internal sealed partial class DefaultFileCache
             return false;
         }
 
+        load.DependenciesTracked = true;
         _dependentLoads.TryAdd(load, 0);
         return true;
     }
@@ -26,7 +27,9 @@ internal sealed partial class DefaultFileCache
     /// <summary>Forgets <paramref name="load"/> (it finished, failed, or never started).</summary>
     private void UntrackDependencies(LoadOperation load)
     {
-        if (!_dependentLoads.IsEmpty)
+        // The load's own flag, not the set's IsEmpty: on an empty ConcurrentDictionary, IsEmpty takes every lock of the
+        // set, which every load paid when it ended.
+        if (load.DependenciesTracked)
         {
             _dependentLoads.TryRemove(load, out _);
         }

@@ -145,14 +145,9 @@ internal sealed partial class DefaultFileCache
             }
 
             // A load may have finished between our miss and now: look again before starting another.
-            // (A refresh must not return the stale value it replaces; an entry due for a check is not trusted here.)
-            // Past a distributed read lease, only what StillTrusted vouches for (as on the hit path).
-            if (!refresh && partition.Map.TryGetValue(key, out var entry) && entry.Value is T cached
-                && (entry.Coherence is null || (!entry.Coherence.ValidateFile && Volatile.Read(ref entry.Coherence.StaleSince) == 0))
-                && (!entry.HasExpiry || !entry.IsExpired(_time.GetTimestamp()))
-                && (Volatile.Read(ref _trustedUntil) == long.MaxValue || StillTrusted(entry)))
+            if (!refresh && TryGetLoaded(partition, key, out T? cached))
             {
-                return cached;
+                return cached!;
             }
 
             var load = new LoadOperation<T>(partition, key, Volatile.Read(ref partition.Generation), cancellationToken.CanBeCanceled)
@@ -173,11 +168,43 @@ internal sealed partial class DefaultFileCache
                 continue;
             }
 
+            // And once more now that ours is registered: a load that registered, inserted and left between our look and
+            // our registration is over, and its value is in the map (a load inserts before it leaves the table).
+            if (!refresh && TryGetLoaded(partition, key, out cached))
+            {
+                if (tracked)
+                {
+                    UntrackDependencies(load);
+                }
+
+                return await load.ConcludeWithLoaded(cached!).ConfigureAwait(false);
+            }
+
             load.Telemetry = _observer.StartLoad(partition, key);
-            load.Start(loader, this);
+            var outcome = load.StartAsync(loader, this, cancellationToken);
             CacheObserver.LoadStarted(load.Telemetry);
-            return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await outcome.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The value a load just left in the map, if a caller may take it instead of loading: a refresh must not return the
+    /// stale value it replaces, an entry due for a check is not trusted here, and past a distributed read lease only what
+    /// <see cref="StillTrusted"/> vouches for (as on the hit path).
+    /// </summary>
+    private bool TryGetLoaded<T>(Partition partition, in FileKey key, out T? cached)
+    {
+        if (partition.Map.TryGetValue(key, out var entry) && entry.Value is T value
+            && (entry.Coherence is null || (!entry.Coherence.ValidateFile && Volatile.Read(ref entry.Coherence.StaleSince) == 0))
+            && (!entry.HasExpiry || !entry.IsExpired(_time.GetTimestamp()))
+            && (Volatile.Read(ref _trustedUntil) == long.MaxValue || StillTrusted(entry)))
+        {
+            cached = value;
+            return true;
+        }
+
+        cached = default;
+        return false;
     }
 
     /// <summary>A load's loader returned <paramref name="value"/>: count it and insert it (unless fenced), before it leaves the in-flight table.</summary>

@@ -47,6 +47,9 @@ internal abstract class LoadOperation
     /// </summary>
     public bool RememberMissing { get; set; }
 
+    /// <summary>Set when the load declared dependencies and was added to the cache's set of dependent loads (to be removed from it when it ends).</summary>
+    public bool DependenciesTracked { get; set; }
+
     /// <summary>Completes when the load has finished, whatever its outcome.</summary>
     public abstract Task Completion { get; }
 
@@ -102,11 +105,24 @@ internal abstract class LoadOperation
 /// loader's token is cancelled only when every waiter has gone, and then the operation leaves the in-flight
 /// table at once so that a new caller starts a fresh load instead of inheriting a cancellation.
 /// </summary>
+/// <remarks>
+/// The caller who starts the load runs the loader on its own thread (<see cref="StartAsync"/>). When the loader completes
+/// synchronously (a computed value, a file read on the calling thread), the load ends there and the starter gets the
+/// value back directly: no task is made for the outcome unless someone joined (or asked for <see cref="Completion"/>)
+/// while it ran. <see cref="_completion"/> is null until then, and <see cref="Done"/> once the outcome is in the fields,
+/// so a joiner either gets a task that the load completes or finds the outcome already there.
+/// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The source has no timer or linked token to free; a late Leave may still cancel it, so it is never disposed.")]
 internal sealed class LoadOperation<T> : LoadOperation
 {
-    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Stands for "finished, outcome in the fields": never completed, never handed out.</summary>
+    private static readonly TaskCompletionSource<T> Done = new();
+
     private readonly CancellationTokenSource? _cancellation;
+    private TaskCompletionSource<T>? _completion;
+    private T? _value;
+    private Exception? _error;
+    private bool _canceled;
     private int _waiters = 1;
 
     /// <param name="partition">The key's partition.</param>
@@ -125,7 +141,7 @@ internal sealed class LoadOperation<T> : LoadOperation
         }
     }
 
-    public override Task Completion => _completion.Task;
+    public override Task Completion => CompletionSource()?.Task ?? Outcome().AsTask();
 
     /// <summary>Joins as one more waiter; fails once every earlier waiter has left (the load is being cancelled).</summary>
     public bool TryJoin()
@@ -146,22 +162,94 @@ internal sealed class LoadOperation<T> : LoadOperation
         return false;
     }
 
-    /// <summary>Runs the load: <paramref name="loader"/>, or when it is null the Refresher as an <see cref="Invalidation.EntryLoader{T}"/> (a state loader, with no delegate bound to it).</summary>
-    public void Start(Func<FileKey, CancellationToken, ValueTask<T>>? loader, DefaultFileCache owner)
+    /// <summary>
+    /// Runs the load on the caller's thread (the caller is its first waiter): <paramref name="loader"/>, or when it is
+    /// null the Refresher as an <see cref="Invalidation.EntryLoader{T}"/> (a state loader, with no delegate bound to it).
+    /// A loader that completes synchronously ends the load here; otherwise the load ends when it does, and the caller
+    /// waits like a joiner, with <paramref name="cancellationToken"/>.
+    /// </summary>
+    public ValueTask<T> StartAsync(Func<FileKey, CancellationToken, ValueTask<T>>? loader, DefaultFileCache owner, CancellationToken cancellationToken)
     {
-        _ = RunAsync(loader, owner);
+        // The loader runs (and flows into whatever it awaits) with this load on top of the chain; the caller's own flow
+        // is put back as soon as the loader returns, whether it finished or not.
+        var flow = ExecutionContext.Capture();
+        Parent = Running.Value;
+        Running.Value = this;
+        ValueTask<T> pending;
+        try
+        {
+            var token = _cancellation?.Token ?? CancellationToken.None;
+            pending = loader is not null ? loader(Key, token) : ((Invalidation.EntryLoader<T>)Refresher!).LoadAsync(Key, token);
+        }
+#pragma warning disable CA1031 // The loader's exception is handed to every waiter, not swallowed.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            pending = ValueTask.FromException<T>(ex);
+        }
+        finally
+        {
+            if (flow is not null)
+            {
+                ExecutionContext.Restore(flow);
+            }
+            else
+            {
+                Running.Value = Parent; // flow suppressed: nothing was captured to restore
+            }
+        }
+
+        if (pending.IsCompleted)
+        {
+            T? value = default;
+            Exception? error = null;
+            try
+            {
+                value = pending.Result;
+            }
+#pragma warning disable CA1031 // As above.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                error = ex;
+            }
+
+            Conclude(value, error, owner);
+            return Outcome();
+        }
+
+        _ = ConcludeWhenDoneAsync(pending, owner);
+        return WaitAsync(cancellationToken);
     }
 
-    public async ValueTask<T> WaitAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends a load that found, once registered, the value another load had just inserted: its waiters get that value;
+    /// the loader does not run and nothing is inserted or counted as a load.
+    /// </summary>
+    public ValueTask<T> ConcludeWithLoaded(T value)
+    {
+        LeaveTable();
+        Publish(value, null, canceled: false);
+        return Outcome();
+    }
+
+    /// <summary>Waits for the outcome with the waiter's own token; a waiter whose token fires leaves (the last one cancels the loader).</summary>
+    public ValueTask<T> WaitAsync(CancellationToken cancellationToken)
+    {
+        var completion = CompletionSource();
+        return completion is null ? Outcome() : WaitCoreAsync(completion.Task, cancellationToken);
+    }
+
+    private async ValueTask<T> WaitCoreAsync(Task<T> outcome, CancellationToken cancellationToken)
     {
         if (!cancellationToken.CanBeCanceled)
         {
-            return await _completion.Task.ConfigureAwait(false);
+            return await outcome.ConfigureAwait(false);
         }
 
         try
         {
-            return await _completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await outcome.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -170,6 +258,38 @@ internal sealed class LoadOperation<T> : LoadOperation
             Leave();
             throw;
         }
+    }
+
+    /// <summary>The task source the outcome will complete, made on first need; null once the load has finished without one.</summary>
+    private TaskCompletionSource<T>? CompletionSource()
+    {
+        var completion = Volatile.Read(ref _completion);
+        if (completion is null)
+        {
+            var made = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            completion = Interlocked.CompareExchange(ref _completion, made, null) ?? made;
+        }
+
+        return ReferenceEquals(completion, Done) ? null : completion;
+    }
+
+    /// <summary>The outcome of a finished load (read only after <see cref="_completion"/> was seen to be <see cref="Done"/>).</summary>
+    private ValueTask<T> Outcome()
+    {
+        if (_error is null)
+        {
+            return new ValueTask<T>(_value!);
+        }
+
+        if (!_canceled)
+        {
+            return ValueTask.FromException<T>(_error);
+        }
+
+        // Cancelled (every waiter left): a cancelled task with the loader's token, as the waiters' task would be.
+        var canceled = new TaskCompletionSource<T>();
+        canceled.TrySetCanceled(((OperationCanceledException)_error).CancellationToken);
+        return new ValueTask<T>(canceled.Task);
     }
 
     private void Leave()
@@ -185,47 +305,55 @@ internal sealed class LoadOperation<T> : LoadOperation
         }
     }
 
-    private async Task RunAsync(Func<FileKey, CancellationToken, ValueTask<T>>? loader, DefaultFileCache owner)
+    private async Task ConcludeWhenDoneAsync(ValueTask<T> pending, DefaultFileCache owner)
     {
-        // The loader runs (and flows into whatever it awaits) with this load on top of the chain; being an async method,
-        // this one restores the caller's flow when it returns or yields.
-        Parent = Running.Value;
-        Running.Value = this;
-        T value;
+        T? value = default;
+        Exception? error = null;
         try
         {
-            var token = _cancellation?.Token ?? CancellationToken.None;
-            value = loader is not null
-                ? await loader(Key, token).ConfigureAwait(false)
-                : await ((Invalidation.EntryLoader<T>)Refresher!).LoadAsync(Key, token).ConfigureAwait(false);
-            if (value is null)
-            {
-                throw new InvalidOperationException(
-                    $"The loader of '{Key.Path}' in project '{Key.Project}' returned null. A null value is not cached (it could never be " +
-                    "told apart from a miss): return a value that stands for \"nothing\" instead.");
-            }
-        }
-        catch (OperationCanceledException ex) when (_cancellation?.IsCancellationRequested == true)
-        {
-            Finish();
-            owner.OnLoadFailed(this, null);
-            _completion.TrySetCanceled(ex.CancellationToken);
-            return;
+            value = await pending.ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The loader's exception is handed to every waiter, not swallowed.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            error = ex;
+        }
+
+        Conclude(value, error, owner);
+    }
+
+    /// <summary>Ends the load: records it (inserts the value unless fenced), leaves the in-flight table, then publishes the outcome to its waiters.</summary>
+    private void Conclude(T? value, Exception? error, DefaultFileCache owner)
+    {
+        if (error is null && value is null)
+        {
+            error = new InvalidOperationException(
+                $"The loader of '{Key.Path}' in project '{Key.Project}' returned null. A null value is not cached (it could never be " +
+                "told apart from a miss): return a value that stands for \"nothing\" instead.");
+        }
+
+        if (error is OperationCanceledException && _cancellation?.IsCancellationRequested == true)
+        {
+            // Every waiter left and the loader honoured its token.
+            LeaveTable();
+            owner.OnLoadFailed(this, null);
+            Publish(default, error, canceled: true);
+            return;
+        }
+
+        if (error is not null)
+        {
             // The failure is recorded (a negative entry, for a missing file) before the load leaves the in-flight
             // table, so that a new caller either joins this load or finds what it left.
             try
             {
-                owner.OnLoadFailed(this, ex);
+                owner.OnLoadFailed(this, error);
             }
             finally
             {
-                Finish();
-                _completion.TrySetException(ex);
+                LeaveTable();
+                Publish(default, error, canceled: false);
             }
 
             return;
@@ -234,14 +362,40 @@ internal sealed class LoadOperation<T> : LoadOperation
         // Insert before leaving the in-flight table, so that a new caller either joins this load or hits.
         try
         {
-            owner.OnLoaded(this, value);
+            owner.OnLoaded(this, value!);
         }
         finally
         {
-            Finish();
-            _completion.TrySetResult(value);
+            LeaveTable();
+            Publish(value, null, canceled: false);
         }
     }
 
-    private void Finish() => Partition.InFlight.TryRemove(new KeyValuePair<FileKey, LoadOperation>(Key, this));
+    /// <summary>Stores the outcome, then completes the waiters' task if one was made (else marks the load done: later joiners read the fields).</summary>
+    private void Publish(T? value, Exception? error, bool canceled)
+    {
+        _value = value;
+        _error = error;
+        _canceled = canceled;
+        var completion = Interlocked.CompareExchange(ref _completion, Done, null);
+        if (completion is null)
+        {
+            return;
+        }
+
+        if (error is null)
+        {
+            completion.TrySetResult(value!);
+        }
+        else if (canceled)
+        {
+            completion.TrySetCanceled(((OperationCanceledException)error).CancellationToken);
+        }
+        else
+        {
+            completion.TrySetException(error);
+        }
+    }
+
+    private void LeaveTable() => Partition.InFlight.TryRemove(new KeyValuePair<FileKey, LoadOperation>(Key, this));
 }

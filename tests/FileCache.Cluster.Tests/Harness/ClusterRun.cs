@@ -160,8 +160,9 @@ public sealed class ClusterRun : IAsyncDisposable
     /// <param name="duration">How long.</param>
     /// <param name="during">The scenario's faults, given the cancellation of the workload.</param>
     /// <param name="mode">"ack" or "fire".</param>
+    /// <param name="singleWriter">Every write through the first live node: the others only read, so nothing they append teaches them the log.</param>
     /// <returns>A task.</returns>
-    public async Task RunWorkloadAsync(TimeSpan duration, Func<CancellationToken, Task>? during = null, string mode = "ack")
+    public async Task RunWorkloadAsync(TimeSpan duration, Func<CancellationToken, Task>? during = null, string mode = "ack", bool singleWriter = false)
     {
         using var stop = new CancellationTokenSource(duration);
         Task faults = during?.Invoke(stop.Token) ?? Task.CompletedTask;
@@ -175,7 +176,7 @@ public sealed class ClusterRun : IAsyncDisposable
             NodeProcess[] ready = [.. _nodes.Where(n => n.IsAlive && !n.IsPaused)];
             if (ready.Length > 0)
             {
-                NodeProcess writer = ready[random.Next(ready.Length)];
+                NodeProcess writer = singleWriter ? ready[0] : ready[random.Next(ready.Length)];
                 string reply;
                 try
                 {

@@ -36,11 +36,13 @@ public sealed class LostDoorbellTests(ITestOutputHelper output)
     [Fact]
     public async Task LostDoorbells_WithoutThePoll_CheckerFindsViolations()
     {
-        CheckReport report = await RunAsync(s_settings with { Poll = TimeSpan.FromSeconds(19) });
+        // One writer: a node that appends learns the log's sequence from its own append, so with every node writing, a
+        // loaded machine's slow workload could keep each within the bound by its own writes alone.
+        CheckReport report = await RunAsync(s_settings with { Poll = TimeSpan.FromSeconds(19) }, singleWriter: true);
         Assert.Contains(report.Violations, v => v.Kind == HistoryChecker.StaleAfterFireBound);
     }
 
-    private async Task<CheckReport> RunAsync(ClusterSettings settings, [System.Runtime.CompilerServices.CallerMemberName] string scenario = "")
+    private async Task<CheckReport> RunAsync(ClusterSettings settings, bool singleWriter = false, [System.Runtime.CompilerServices.CallerMemberName] string scenario = "")
     {
         await using ClusterRun run = await ClusterRun.StartAsync(output, settings);
         foreach (Faults.FaultProxy link in run.Links)
@@ -49,7 +51,7 @@ public sealed class LostDoorbellTests(ITestOutputHelper output)
         }
 
         await run.StartReadersAsync();
-        await run.RunWorkloadAsync(s_duration, mode: "fire");
+        await run.RunWorkloadAsync(s_duration, mode: "fire", singleWriter: singleWriter);
         CheckReport report = await run.FinishAsync(s_bound, scenario);
         Assert.True(run.Links.Sum(l => l.DroppedPushes) > 0, "no doorbell was dropped");
         return report;

@@ -52,7 +52,7 @@ public class TinyLfuWindowTests
         CacheFixture.AssertConsistent(cache);
     }
 
-    [Fact(Skip = "Open: a read window entry's second chance pushes the newcomer out of a one-entry window; the floor alone does not keep it (see the policy branch report).")]
+    [Fact]
     public void Window_AtAZeroShare_StillHoldsOneEntry()
     {
         // 50 entries, each read a few times: the main region is warm. Shrink regrets may drive the window's share to

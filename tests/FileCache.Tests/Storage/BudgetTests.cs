@@ -43,12 +43,14 @@ public class BudgetTests
     public void HeldBytes_UnderConcurrentWriters_NeverReadAboveTheBudget(EvictionPolicy policy)
     {
         const long Budget = 256 * 1024;
-        using var cache = CacheFixture.Create(Budget, configure: o => o.EvictionPolicy = policy, projects: ["a", "b"]);
+        // A name of its own: the listener must see this cache's gauge only, not those of caches other tests hold meanwhile.
+        string name = $"budget-{policy}-{Guid.NewGuid():N}";
+        using var cache = CacheFixture.Create(Budget, configure: o => { o.EvictionPolicy = policy; o.Name = name; }, projects: ["a", "b"]);
         long gaugeMax = 0;
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == FileCacheTelemetry.Bytes)
+            if (instrument.Name == FileCacheTelemetry.Bytes && instrument.Meter.Tags?.Any(t => Equals(t.Value, name)) == true)
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -93,6 +95,7 @@ public class BudgetTests
 
         Assert.True(cache.GetStatistics().Total.Bytes > Budget / 2, "the writers did not fill the cache");
         Assert.InRange(maxSeen, 0, Budget);
+        Assert.True(gaugeMax > 0, "this cache's bytes gauge was never observed");
         Assert.InRange(gaugeMax, 0, Budget);
         CacheFixture.AssertConsistent(cache);
     }

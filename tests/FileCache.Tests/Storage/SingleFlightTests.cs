@@ -213,6 +213,80 @@ public class SingleFlightTests
         Assert.Equal(Callers, total.Hits + total.Misses);
     }
 
+    [Fact]
+    public async Task GetOrAddAsync_JoinerWhileASynchronousLoaderRuns_GetsItsValueAndTheLoaderRunsOnce()
+    {
+        // A loader that completes synchronously ends its load on the starter's thread, and no task is made for the outcome
+        // unless someone joins meanwhile. Someone does here: the joiner must wait for, and get, that very value.
+        using var cache = CacheFixture.Create(1 << 20);
+        var key = cache.CreateKey("p", "k");
+        byte[] value = [1, 2, 3];
+        using var inLoader = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        int calls = 0;
+        ValueTask<byte[]> Load(FileKey k, CancellationToken ct)
+        {
+            Interlocked.Increment(ref calls);
+            inLoader.Set();
+            release.Wait(TimeSpan.FromSeconds(30), CancellationToken.None);
+            return new ValueTask<byte[]>(value);
+        }
+
+        var starter = Task.Factory.StartNew(
+            () =>
+            {
+                var call = cache.GetOrAddAsync(key, Load);
+                return (Synchronous: call.IsCompletedSuccessfully, Value: call.IsCompletedSuccessfully ? call.Result : null);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        Assert.True(inLoader.Wait(TimeSpan.FromSeconds(30)));
+
+        var joiner = cache.GetOrAddAsync<byte[]>(key, (_, _) => throw new InvalidOperationException("a second loader ran"));
+        Assert.False(joiner.IsCompleted, "the joiner did not wait for the load under way");
+        release.Set();
+
+        var (synchronous, started) = await starter.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(synchronous, "the starter of a synchronous load did not get its value back synchronously");
+        Assert.Same(value, started);
+        Assert.Same(value, await joiner.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, calls);
+        Assert.Empty(cache.InFlightFor("p"));
+    }
+
+    [Fact]
+    public async Task GetOrAddAsync_JoinersRacingASynchronousLoad_NeverMissItsOutcome()
+    {
+        // Joiners arrive at every point of a synchronous load's end (before, during and after it publishes its outcome and
+        // leaves the in-flight table): each gets the loaded value or a hit, none hangs, and each key loads once.
+        using var cache = CacheFixture.Create(1 << 24);
+        const int Keys = 2_000;
+        var keys = Enumerable.Range(0, Keys).Select(i => cache.CreateKey("p", $"race{i}")).ToArray();
+        var values = Enumerable.Range(0, Keys).Select(i => new byte[] { (byte)i }).ToArray();
+        int[] calls = new int[Keys];
+        ValueTask<byte[]> Load(FileKey k, CancellationToken ct)
+        {
+            int i = int.Parse(k.Path.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture);
+            Interlocked.Increment(ref calls[i]);
+            Thread.SpinWait(50 * (i % 8));
+            return new ValueTask<byte[]>(values[i]);
+        }
+
+        var results = StartCallers(2, _ => Task.FromResult(keys.Select(k => cache.GetOrAddAsync(k, Load).AsTask()).ToArray()));
+        var perCaller = await Task.WhenAll(results).WaitAsync(TimeSpan.FromSeconds(30));
+        for (int i = 0; i < Keys; i++)
+        {
+            foreach (var caller in perCaller)
+            {
+                Assert.Same(values[i], await caller[i].WaitAsync(TimeSpan.FromSeconds(30)));
+            }
+        }
+
+        Assert.All(calls, c => Assert.Equal(1, c));
+        Assert.Empty(cache.InFlightFor("p"));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
