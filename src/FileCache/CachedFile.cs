@@ -29,7 +29,7 @@ public sealed class CachedFile
         ArgumentNullException.ThrowIfNull(fullPath);
         _origin = new FileOrigin(key, fullPath);
         _content = ContentSlice.Hold(content);
-        _facts = new FileFacts(version, readAt, Sources.FileStat.IsRacy(version, readAt));
+        _facts = new FileFacts(version, readAt, content.Length, Sources.FileStat.IsRacy(version, readAt));
     }
 
     /// <summary>A file the cache read or wrote, from its origin (its project's root joined to its path, or a full path of its own).</summary>
@@ -37,7 +37,7 @@ public sealed class CachedFile
     {
         _origin = origin;
         _content = ContentSlice.Hold(content);
-        _facts = new FileFacts(version, readAt, writtenJustBeforeRead, writtenByCache);
+        _facts = new FileFacts(version, readAt, content.Length, writtenJustBeforeRead, writtenByCache);
     }
 
     /// <summary>A file rebuilt from its LZ4 form: the same origin and facts, new bytes.</summary>
@@ -65,7 +65,7 @@ public sealed class CachedFile
     public ReadOnlyMemory<byte> Content => _content is byte[] array ? array : ((ContentSlice)_content).Memory;
 
     /// <summary>Gets the file's version (length and last-write time) when its bytes were read.</summary>
-    public FileVersion Version => _facts.Version;
+    public FileVersion Version => _facts.Version(Length);
 
     /// <summary>Gets when the bytes were read, from the cache's <see cref="TimeProvider"/>.</summary>
     public DateTimeOffset ReadAt => _facts.ReadAt;

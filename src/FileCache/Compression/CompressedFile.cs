@@ -29,7 +29,7 @@ internal sealed class CompressedFile
     public long OwnBytes => _origin.OwnBytes + _facts.OwnBytes;
 
     /// <summary>Gets the version of the file when its bytes were read.</summary>
-    public FileVersion Version => _facts.Version;
+    public FileVersion Version => _facts.Version(Length);
 
     /// <summary>Gets when the bytes were read.</summary>
     public DateTimeOffset ReadAt => _facts.ReadAt;
@@ -49,7 +49,7 @@ internal sealed class CompressedFile
                 (fullPath, version, writtenJustBeforeRead) = (file.FullPath, file.Version, file.WrittenJustBeforeRead);
                 return true;
             case CompressedFile compressed:
-                (fullPath, version, writtenJustBeforeRead) = (compressed.FullPath, compressed._facts.Version, compressed._facts.Racy);
+                (fullPath, version, writtenJustBeforeRead) = (compressed.FullPath, compressed.Version, compressed._facts.Racy);
                 return true;
             default:
                 (fullPath, version, writtenJustBeforeRead) = (string.Empty, default, false);

@@ -19,8 +19,9 @@ internal sealed class CacheEntry
         Partition = null!;
         Name = "\0";
         IndexNode = NoDirectory;
-        Prev = Next = PartPrev = PartNext = this;
+        Prev = Next = this;
         Side = new EntrySide { Expiry = new EntryExpiry(long.MaxValue, 0, 0) };
+        Side.PartPrev = Side.PartNext = this;
     }
 
     public CacheEntry(in FileKey key, Invalidation.PathNode directory, string name, Partition partition, object? value, long size, long absoluteExpiresAt, long slidingTicks, long now)
@@ -34,6 +35,13 @@ internal sealed class CacheEntry
         {
             Side = new EntrySide { Expiry = new EntryExpiry(absoluteExpiresAt, slidingTicks, now) };
             CanExpire = true;
+        }
+
+        if (partition.Quota != long.MaxValue)
+        {
+            // Only a project with a quota evicts from its own list: its entries keep that list's links on the side.
+            Side ??= new EntrySide();
+            Side.PartPrev = Side.PartNext = this;
         }
 
         if (size is >= 0 and < int.MaxValue)
@@ -165,11 +173,28 @@ internal sealed class CacheEntry
     /// </summary>
     public int PolicyStamp;
 
-    // Links of the global and the partition's eviction lists; guarded by the store lock.
+    // Links of the global eviction list; guarded by the store lock.
     public CacheEntry Prev = null!;
     public CacheEntry Next = null!;
-    public CacheEntry PartPrev = null!;
-    public CacheEntry PartNext = null!;
+
+    /// <summary>
+    /// True when the entry is on its partition's eviction list too (its project has a quota; list sentinels): the links
+    /// are on <see cref="Side"/>, so the entries of projects without a quota do not pay 16 bytes for them.
+    /// </summary>
+    public bool HasPartitionLinks => Side?.PartPrev is not null;
+
+    // Links of the partition's eviction list (projects with a quota, and list sentinels); guarded by the store lock.
+    public CacheEntry PartPrev
+    {
+        get => Side!.PartPrev!;
+        set => Side!.PartPrev = value;
+    }
+
+    public CacheEntry PartNext
+    {
+        get => Side!.PartNext!;
+        set => Side!.PartNext = value;
+    }
 
     /// <summary>The key's normalized path, joined from the directory's path and the name (a new string, except at the root).</summary>
     public string Path => IndexNode.PathOf(Name);
@@ -232,6 +257,10 @@ internal sealed class EntrySide
 
     /// <summary>The key's variant (derived data); set before publication.</summary>
     public string? Variant;
+
+    // Links of the partition's eviction list, for the entries of a project with a quota (set at construction); store lock.
+    public CacheEntry? PartPrev;
+    public CacheEntry? PartNext;
 }
 
 /// <summary>The expiration state of an entry that can expire (the others do not carry it).</summary>

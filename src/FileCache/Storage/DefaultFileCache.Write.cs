@@ -12,20 +12,26 @@ internal sealed partial class DefaultFileCache
     /// map node) and its share of the map's slot array (2 to 4 slots of 8 bytes). Measured (retained heap per entry
     /// after full collections, 64-bit): ByteAccountingTests checks it stays within 5 %.
     /// </summary>
-    internal const long EntryOverhead = 160;
+    internal const long EntryOverhead = 144;
 
     /// <summary>
-    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> object (80: its origin, packed
+    /// Bytes counted on top of <see cref="EntryOverhead"/> for an entry of a project with a quota: the side object that
+    /// holds its links on its project's eviction list (header, method table, six references and a size).
+    /// </summary>
+    internal const long QuotaSideOverhead = 72;
+
+    /// <summary>
+    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> object (64: its origin, packed
     /// facts and the content array's reference) and its content array's header. Its paths are not stored (it shares the entry's
     /// name and directory node; the full path is joined from the project's root when asked for). Measured like <see cref="EntryOverhead"/>.
     /// </summary>
-    internal const long CachedFileOverhead = 104;
+    internal const long CachedFileOverhead = 88;
 
     /// <summary>
     /// Bytes counted besides its block for a file held LZ4-compressed: the <c>CompressedFile</c> object (its origin and
     /// facts as a <see cref="CachedFile"/>'s, the block reference and the original length) and the block's header.
     /// </summary>
-    internal const long CompressedFileOverhead = 112;
+    internal const long CompressedFileOverhead = 96;
 
     /// <summary>Heap bytes of a string: 8-byte header, method table, length, the characters and a terminator, 8-aligned.</summary>
     internal static long StringBytes(string text) => (22 + (2L * text.Length) + 7) & ~7L;
@@ -271,7 +277,7 @@ internal sealed partial class DefaultFileCache
         // project's root), else found in the path index without a lock (or made, for a directory not indexed yet).
         var directory = PlaceOf(partition, key, stored, out string name);
         long payload = options?.Size ?? SizeOf(stored);
-        long overhead = options?.Size is null ? EntryOverhead + StringBytes(name) : _declaredSizeOverhead;
+        long overhead = options?.Size is null ? EntryOverhead + StringBytes(name) + (partition.Quota != long.MaxValue ? QuotaSideOverhead : 0) : _declaredSizeOverhead;
         long size = payload > long.MaxValue - overhead ? long.MaxValue : payload + overhead;
         long now = _time.GetTimestamp();
         long absolute = options?.AbsoluteExpirationRelativeToNow is { } relative ? ToTimestampTicks(relative) : _defaultAbsoluteTicks ?? 0;
