@@ -50,6 +50,21 @@ internal sealed class CoarseClock : IDisposable
     public long Now => _timestampsPerMillisecond != 0 ? Environment.TickCount64 * _timestampsPerMillisecond : Volatile.Read(ref _now);
 #pragma warning restore RS0030
 
+    /// <summary>
+    /// Timestamp units per millisecond of <see cref="SystemMilliseconds"/> when this clock is the system clock's coarse
+    /// clock (then <c>Now</c> is <see cref="SystemMilliseconds"/> times this); 0 for any other provider.
+    /// </summary>
+    public long TimestampsPerMillisecond => _timestampsPerMillisecond;
+
+#pragma warning disable RS0030 // The system clock's coarse "now" (Environment.TickCount64), read only where TimestampsPerMillisecond says this clock is it.
+    /// <summary>The system clock's coarse monotonic milliseconds (a few ns): <c>Environment.TickCount64</c>.</summary>
+    public static long SystemMilliseconds
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => Environment.TickCount64;
+    }
+#pragma warning restore RS0030
+
     /// <summary>How far <see cref="Now"/> may lag the precise clock, as measured so far (timestamp units).</summary>
     public long Margin => Volatile.Read(ref _margin);
 

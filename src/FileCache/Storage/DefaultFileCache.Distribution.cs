@@ -20,11 +20,14 @@ internal sealed partial class DefaultFileCache : ICoherenceTarget
     private readonly IInvalidationPublisher? _publisher;
     private volatile bool _verifyEveryRead;
 
-    // The read lease (TrustUntil): long.MaxValue while none is set (a single node: the hit reads one field). Otherwise hits
-    // compare the coarse clock with _trustedUntilFast (the deadline less the clock's lag margin) and take StillTrusted's
-    // precise answer near or past it.
+    // The read lease (TrustUntil): long.MaxValue while none is set. _trustedUntilMs is what a hit reads (Trusted):
+    // long.MaxValue with no lease (a single node: one compare); under a lease on the system clock, the deadline less the
+    // coarse clock's lag margin in Environment.TickCount64 milliseconds (one compare and one coarse clock read, no call
+    // into StillTrusted while the lease holds); long.MinValue under any other clock (every hit asks StillTrusted).
+    // _trustedUntilFast is the same bound in timestamp units; StillTrusted takes the precise answer near or past it.
     private long _trustedUntil = long.MaxValue;
     private long _trustedUntilFast = long.MaxValue;
+    private long _trustedUntilMs = long.MaxValue;
     private Internal.CoarseClock? _trustClock;
 
     /// <inheritdoc/>
@@ -40,9 +43,26 @@ internal sealed partial class DefaultFileCache : ICoherenceTarget
             }
         }
 
-        // The fast bound first: a reader that sees the new deadline also sees a fast bound no later than it.
-        Volatile.Write(ref _trustedUntilFast, timestamp == long.MaxValue ? long.MaxValue : timestamp - _trustClock!.Margin);
+        // The fast bounds first: a reader that sees the new deadline also sees fast bounds no later than it.
+        var trustClock = _trustClock!;
+        long fast = timestamp == long.MaxValue ? long.MaxValue : timestamp - trustClock.Margin;
+        Volatile.Write(ref _trustedUntilFast, fast);
+        Volatile.Write(
+            ref _trustedUntilMs,
+            timestamp == long.MaxValue ? long.MaxValue : trustClock.TimestampsPerMillisecond != 0 ? fast / trustClock.TimestampsPerMillisecond : long.MinValue);
         Volatile.Write(ref _trustedUntil, timestamp);
+    }
+
+    /// <summary>
+    /// Whether a hit may serve <paramref name="entry"/> as far as the read lease goes: always with no lease set; under a
+    /// lease on the system clock, while the coarse clock is more than its margin before the deadline (no call); otherwise
+    /// what <see cref="StillTrusted"/> says.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Trusted(CacheEntry entry)
+    {
+        long until = Volatile.Read(ref _trustedUntilMs);
+        return until == long.MaxValue || Internal.CoarseClock.SystemMilliseconds < until || StillTrusted(entry);
     }
 
     /// <summary>

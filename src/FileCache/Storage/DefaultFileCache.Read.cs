@@ -81,8 +81,8 @@ internal sealed partial class DefaultFileCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetCore<T>(Partition partition, in FileKey key, [MaybeNullWhen(false)] out T value)
     {
-        // Under a distributed read lease (TrustUntil), one field compare while the lease holds; past it, this read checks.
-        if (partition.Map.TryGetValue(key, out var entry) && (Volatile.Read(ref _trustedUntil) == long.MaxValue || StillTrusted(entry)))
+        // Under a distributed read lease (TrustUntil), one coarse clock read while the lease holds; past it, this read checks.
+        if (partition.Map.TryGetValue(key, out var entry) && Trusted(entry))
         {
             // A compressed file is stored as an internal CompressedFile: never hand that out, even to
             // TryGetValue (T = object); one method-table compare on the hit path.

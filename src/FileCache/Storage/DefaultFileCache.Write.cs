@@ -203,7 +203,7 @@ internal sealed partial class DefaultFileCache
         if (partition.Map.TryGetValue(key, out var entry) && entry.Value is T value
             && (entry.Coherence is null || (!entry.Coherence.ValidateFile && Volatile.Read(ref entry.Coherence.StaleSince) == 0))
             && (!entry.HasExpiry || !entry.IsExpired(_time.GetTimestamp()))
-            && (Volatile.Read(ref _trustedUntil) == long.MaxValue || StillTrusted(entry)))
+            && Trusted(entry))
         {
             cached = value;
             return true;
