@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Garnet;
 using StackExchange.Redis;
 
@@ -15,6 +13,9 @@ public sealed class RedisTestServer : IAsyncDisposable
 {
     /// <summary>The environment variable naming an external server.</summary>
     public const string EnvironmentVariable = "FILECACHE_REDIS";
+
+    /// <summary>Garnet's hash index for these tests' few keys.</summary>
+    private const string IndexSize = "1m";
 
     private GarnetServer? _garnet;
 
@@ -64,8 +65,8 @@ public sealed class RedisTestServer : IAsyncDisposable
             return server;
         }
 
-        int free = FreePort();
-        return new RedisTestServer($"127.0.0.1:{free}", free, StartGarnet(free));
+        int free = LoopbackServers.FreePort();
+        return new RedisTestServer($"127.0.0.1:{free}", free, LoopbackServers.StartGarnet(free, IndexSize));
     }
 
     /// <summary>Connects a new multiplexer (the caller disposes it).</summary>
@@ -96,21 +97,9 @@ public sealed class RedisTestServer : IAsyncDisposable
             return;
         }
 
-        _garnet.Dispose();
+        var running = _garnet;
         _garnet = null;
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                _garnet = StartGarnet(Port);
-                return;
-            }
-            catch (Exception) when (attempt < 50)
-            {
-                // The port may linger a moment after the old listener closed.
-                await Task.Delay(100).ConfigureAwait(false);
-            }
-        }
+        _garnet = await LoopbackServers.RestartGarnetAsync(running, Port, IndexSize).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -119,28 +108,5 @@ public sealed class RedisTestServer : IAsyncDisposable
         _garnet?.Dispose();
         _garnet = null;
         return ValueTask.CompletedTask;
-    }
-
-    private static GarnetServer StartGarnet(int port)
-    {
-        var server = new GarnetServer(
-        [
-            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
-            "--lua", "true",
-            "--lua-transaction-mode", "true",
-            "--memory", "64m",
-            "--index", "1m",
-            "--logger-level", "Error",
-        ]);
-        server.Start();
-        return server;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using FileCache.Telemetry;
 
 namespace FileCache.Peers.Telemetry;
 
@@ -8,7 +9,7 @@ internal sealed class PeerMetrics : IDisposable
 {
     internal static readonly ActivitySource Source = new(PeerTelemetry.MeterName);
 
-    private readonly Meter _meter;
+    private readonly FeatureMeter _meter;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _served;
@@ -30,37 +31,20 @@ internal sealed class PeerMetrics : IDisposable
 
     public PeerMetrics(IMeterFactory? factory)
     {
-        _meter = factory?.Create(PeerTelemetry.MeterName) ?? new Meter(PeerTelemetry.MeterName);
-        _requests = _meter.CreateCounter<long>(PeerTelemetry.Requests, description: "File misses by how the peer layer ended them.");
-        _rejections = _meter.CreateCounter<long>(PeerTelemetry.HashRejections, description: "Peer responses refused by their hash.");
-        _served = _meter.CreateCounter<long>(PeerTelemetry.Served, description: "Peer requests answered as an owner.");
-        _duration = _meter.CreateHistogram<double>(PeerTelemetry.CallDuration, "s", "Calls to owners.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5] });
+        _meter = new FeatureMeter(factory, PeerTelemetry.MeterName);
+        _requests = _meter.Counter(PeerTelemetry.Requests, "File misses by how the peer layer ended them.");
+        _rejections = _meter.Counter(PeerTelemetry.HashRejections, "Peer responses refused by their hash.");
+        _served = _meter.Counter(PeerTelemetry.Served, "Peer requests answered as an owner.");
+        _duration = _meter.Seconds(PeerTelemetry.CallDuration, "Calls to owners.", [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5]);
     }
 
-    public void Owned()
-    {
-        Interlocked.Increment(ref OwnedLoads);
-        Request("owned");
-    }
+    public void Owned() => _requests.Count(ref OwnedLoads, "result", "owned");
 
-    public void Hit()
-    {
-        Interlocked.Increment(ref PeerHits);
-        Request("peer");
-    }
+    public void Hit() => _requests.Count(ref PeerHits, "result", "peer");
 
-    public void Fallback()
-    {
-        Interlocked.Increment(ref Fallbacks);
-        Request("fallback");
-    }
+    public void Fallback() => _requests.Count(ref Fallbacks, "result", "fallback");
 
-    public void HashRejected()
-    {
-        Interlocked.Increment(ref HashRejections);
-        _rejections.Add(1);
-    }
+    public void HashRejected() => _rejections.Count(ref HashRejections);
 
     public void ServedWith(int status)
     {
@@ -77,19 +61,10 @@ internal sealed class PeerMetrics : IDisposable
             Interlocked.Increment(ref Misdirected);
         }
 
-        if (_served.Enabled)
-        {
-            _served.Add(1, new KeyValuePair<string, object?>("status", status));
-        }
+        _served.AddIfListened("status", status);
     }
 
-    public void Call(TimeSpan elapsed, string result)
-    {
-        if (_duration.Enabled)
-        {
-            _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("result", result));
-        }
-    }
+    public void Call(TimeSpan elapsed, string result) => _duration.RecordIfListened(elapsed, "result", result);
 
     public PeerStatistics Snapshot() => new()
     {
@@ -109,12 +84,4 @@ internal sealed class PeerMetrics : IDisposable
     };
 
     public void Dispose() => _meter.Dispose();
-
-    private void Request(string result)
-    {
-        if (_requests.Enabled)
-        {
-            _requests.Add(1, new KeyValuePair<string, object?>("result", result));
-        }
-    }
 }

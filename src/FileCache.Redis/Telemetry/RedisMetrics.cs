@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using FileCache.Telemetry;
 
 namespace FileCache.Redis.Telemetry;
 
@@ -8,7 +9,7 @@ internal sealed class RedisMetrics : IDisposable
 {
     internal static readonly ActivitySource Source = new(RedisCoherenceTelemetry.MeterName);
 
-    private readonly Meter _meter;
+    private readonly FeatureMeter _meter;
     private readonly Histogram<double> _ackDuration;
     private readonly Counter<long> _leaseLosses;
     private readonly Counter<long> _gaps;
@@ -29,16 +30,15 @@ internal sealed class RedisMetrics : IDisposable
 
     public RedisMetrics(IMeterFactory? factory, Func<bool> degraded)
     {
-        _meter = factory?.Create(RedisCoherenceTelemetry.MeterName) ?? new Meter(RedisCoherenceTelemetry.MeterName);
-        _ackDuration = _meter.CreateHistogram<double>(RedisCoherenceTelemetry.AcknowledgementDuration, "s", "From publishing an invalidation to every live member's acknowledgement.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30] });
-        _leaseLosses = _meter.CreateCounter<long>(RedisCoherenceTelemetry.LeaseLosses, description: "Times this node's lease ran out.");
-        _gaps = _meter.CreateCounter<long>(RedisCoherenceTelemetry.LogGaps, description: "Gaps found in the log.");
-        _demotions = _meter.CreateCounter<long>(RedisCoherenceTelemetry.Demotions, description: "Demotions of every entry.");
-        _applied = _meter.CreateCounter<long>(RedisCoherenceTelemetry.Applied, description: "Remote invalidations applied.");
-        _l2 = _meter.CreateCounter<long>(RedisCoherenceTelemetry.L2Requests, description: "L2 lookups.");
-        _rejections = _meter.CreateCounter<long>(RedisCoherenceTelemetry.HashRejections, description: "L2 payloads refused by their hash.");
-        _meter.CreateObservableGauge(RedisCoherenceTelemetry.Degraded, () => degraded() ? 1 : 0, description: "1 while the node is degraded.");
+        _meter = new FeatureMeter(factory, RedisCoherenceTelemetry.MeterName);
+        _ackDuration = _meter.Seconds(RedisCoherenceTelemetry.AcknowledgementDuration, "From publishing an invalidation to every live member's acknowledgement.", [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30]);
+        _leaseLosses = _meter.Counter(RedisCoherenceTelemetry.LeaseLosses, "Times this node's lease ran out.");
+        _gaps = _meter.Counter(RedisCoherenceTelemetry.LogGaps, "Gaps found in the log.");
+        _demotions = _meter.Counter(RedisCoherenceTelemetry.Demotions, "Demotions of every entry.");
+        _applied = _meter.Counter(RedisCoherenceTelemetry.Applied, "Remote invalidations applied.");
+        _l2 = _meter.Counter(RedisCoherenceTelemetry.L2Requests, "L2 lookups.");
+        _rejections = _meter.Counter(RedisCoherenceTelemetry.HashRejections, "L2 payloads refused by their hash.");
+        _meter.Meter.CreateObservableGauge(RedisCoherenceTelemetry.Degraded, () => degraded() ? 1 : 0, description: "1 while the node is degraded.");
     }
 
     public void AckCompleted(TimeSpan elapsed, string outcome)
@@ -48,47 +48,20 @@ internal sealed class RedisMetrics : IDisposable
             Interlocked.Increment(ref AckTimeouts);
         }
 
-        if (_ackDuration.Enabled)
-        {
-            _ackDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
-        }
+        _ackDuration.RecordIfListened(elapsed, "outcome", outcome);
     }
 
-    public void LeaseLost()
-    {
-        Interlocked.Increment(ref LeaseLosses);
-        _leaseLosses.Add(1);
-    }
+    public void LeaseLost() => _leaseLosses.Count(ref LeaseLosses);
 
-    public void Gap(string kind)
-    {
-        Interlocked.Increment(ref LogGaps);
-        _gaps.Add(1, new KeyValuePair<string, object?>("kind", kind));
-    }
+    public void Gap(string kind) => _gaps.Count(ref LogGaps, "kind", kind);
 
-    public void Demoted(string reason)
-    {
-        Interlocked.Increment(ref Demotions);
-        _demotions.Add(1, new KeyValuePair<string, object?>("reason", reason));
-    }
+    public void Demoted(string reason) => _demotions.Count(ref Demotions, "reason", reason);
 
-    public void AppliedRemote()
-    {
-        Interlocked.Increment(ref Applied);
-        _applied.Add(1);
-    }
+    public void AppliedRemote() => _applied.Count(ref Applied);
 
-    public void L2(bool hit)
-    {
-        Interlocked.Increment(ref hit ? ref L2Hits : ref L2Misses);
-        _l2.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
-    }
+    public void L2(bool hit) => _l2.Count(ref hit ? ref L2Hits : ref L2Misses, "result", hit ? "hit" : "miss");
 
-    public void HashRejected()
-    {
-        Interlocked.Increment(ref HashRejections);
-        _rejections.Add(1);
-    }
+    public void HashRejected() => _rejections.Count(ref HashRejections);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -18,9 +18,6 @@ internal sealed class InvalidationRuntime : IDisposable
 
     public InvalidationRuntime(InvalidationOptions options, TimeProvider time, IEnumerable<IInvalidationStrategy>? strategies, IEnumerable<IInvalidationHook>? hooks, ILogger? logger)
     {
-        double frequency = time.TimestampFrequency;
-        long Ticks(TimeSpan span) => (long)Math.Min(long.MaxValue / 4, span.TotalSeconds * frequency);
-
         Mode = options.Mode;
         Watch = (options.Mode & ValidationMode.Watch) != 0;
         ValidateOnRead = (options.Mode & ValidationMode.ValidateOnRead) != 0;
@@ -32,8 +29,8 @@ internal sealed class InvalidationRuntime : IDisposable
         StormThreshold = options.StormThreshold;
         StormMaxDelay = options.StormMaxDelay;
         ComputeContentHash = options.ComputeContentHash;
-        MaxStaleTicks = Ticks(options.MaxStaleness);
-        RetryTicks = Ticks(options.RefreshRetryDelay);
+        MaxStaleTicks = TimestampTicks.From(options.MaxStaleness, time);
+        RetryTicks = TimestampTicks.From(options.RefreshRetryDelay, time);
         Strategies = [.. strategies ?? [], .. BuiltIn];
         Hooks = hooks?.ToArray() ?? [];
         Logger = logger ?? NullLogger.Instance;
@@ -45,7 +42,7 @@ internal sealed class InvalidationRuntime : IDisposable
             // whatever the coarse clock's step or lag.
             var period = TimeSpan.FromTicks(Math.Clamp(options.ValidationInterval.Ticks / 8, TimeSpan.TicksPerMillisecond, 50 * TimeSpan.TicksPerMillisecond));
             Clock = new CoarseClock(time, period);
-            TrustTicks = Ticks(options.ValidationInterval);
+            TrustTicks = TimestampTicks.From(options.ValidationInterval, time);
         }
         else
         {

@@ -159,6 +159,6 @@ internal static class FreshnessThread
             }
         }
 
-        private static long Ticks(TimeSpan span) => (long)Math.Min(long.MaxValue / 4, span.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        private static long Ticks(TimeSpan span) => Internal.TimestampTicks.From(span, TimeProvider.System);
     }
 }

@@ -19,8 +19,8 @@ internal sealed class CacheMetrics : IDisposable
     private const string Version = "0.1.0";
     private static readonly string[] ReasonNames = ["capacity", "expired", "removed", "replaced", "invalidated"];
 
+    private readonly FeatureMeter _feature;
     private readonly Meter _meter;
-    private readonly bool _ownsMeter;
     private readonly Func<Partition[]> _partitions;
     private readonly long _budget;
     private readonly bool _perProject;
@@ -41,16 +41,8 @@ internal sealed class CacheMetrics : IDisposable
         _partitions = partitions;
         _budget = budget;
         _perProject = perProject;
-        if (meterFactory is not null)
-        {
-            _meter = meterFactory.Create(new MeterOptions(FileCacheTelemetry.MeterName) { Version = Version, Tags = MeterTags(cacheName) });
-        }
-        else
-        {
-            _meter = new Meter(FileCacheTelemetry.MeterName, Version, MeterTags(cacheName));
-            _ownsMeter = true;
-        }
-
+        _feature = new FeatureMeter(meterFactory, FileCacheTelemetry.MeterName, Version, MeterTags(cacheName));
+        _meter = _feature.Meter;
         _meter.CreateObservableCounter(FileCacheTelemetry.Requests, ObserveRequests, "{request}", "Reads, by result (hit or miss).");
         _meter.CreateObservableCounter(FileCacheTelemetry.Loads, () => Observe(static p => p.Counters.Loads.Sum(), Retired.Loads), "{load}", "Loads that completed.");
         _meter.CreateObservableCounter(FileCacheTelemetry.LoadFailures, () => Observe(static p => p.Counters.LoadFailures.Sum(), Retired.LoadFailures), "{load}", "Loads that threw or were cancelled.");
@@ -59,14 +51,14 @@ internal sealed class CacheMetrics : IDisposable
         _meter.CreateObservableGauge(FileCacheTelemetry.Entries, () => ObserveHeld(static p => Volatile.Read(ref p.Count)), "{entry}", "Entries held.");
         _meter.CreateObservableGauge(FileCacheTelemetry.Bytes, () => ObserveHeld(static p => Volatile.Read(ref p.Bytes)), "By", "Bytes held.");
         _meter.CreateObservableGauge(FileCacheTelemetry.Budget, ObserveBudget, "By", "The byte budget.");
-        _invalidations = _meter.CreateCounter<long>(FileCacheTelemetry.Invalidations, "{invalidation}", "Invalidation requests, by cause.");
-        _invalidatedEntries = _meter.CreateCounter<long>(FileCacheTelemetry.InvalidatedEntries, "{entry}", "Entries dropped by invalidations, by cause.");
-        _compressions = _meter.CreateCounter<long>(FileCacheTelemetry.Compressions, "{entry}", "Values compressed.");
-        _compressionSaved = _meter.CreateCounter<long>(FileCacheTelemetry.CompressionSavedBytes, "By", "Bytes saved by compression.");
-        _memoryAlerts = _meter.CreateCounter<long>(FileCacheTelemetry.MemoryAlerts, "{alert}", "Memory alerts: bytes held crossed a configured fraction of the budget.");
-        _hitDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.HitDuration, "s", "Hit durations (sampled).", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets.Hit });
-        _loadDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.LoadDuration, "s", "Load durations, by outcome.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets.Load });
-        _invalidationDuration = _meter.CreateHistogram<double>(FileCacheTelemetry.InvalidationDuration, "s", "Invalidation durations, by cause.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets.Invalidation });
+        _invalidations = _feature.Counter(FileCacheTelemetry.Invalidations, "Invalidation requests, by cause.", "{invalidation}");
+        _invalidatedEntries = _feature.Counter(FileCacheTelemetry.InvalidatedEntries, "Entries dropped by invalidations, by cause.", "{entry}");
+        _compressions = _feature.Counter(FileCacheTelemetry.Compressions, "Values compressed.", "{entry}");
+        _compressionSaved = _feature.Counter(FileCacheTelemetry.CompressionSavedBytes, "Bytes saved by compression.", "By");
+        _memoryAlerts = _feature.Counter(FileCacheTelemetry.MemoryAlerts, "Memory alerts: bytes held crossed a configured fraction of the budget.", "{alert}");
+        _hitDuration = _feature.Seconds(FileCacheTelemetry.HitDuration, "Hit durations (sampled).", DurationBuckets.Hit);
+        _loadDuration = _feature.Seconds(FileCacheTelemetry.LoadDuration, "Load durations, by outcome.", DurationBuckets.Load);
+        _invalidationDuration = _feature.Seconds(FileCacheTelemetry.InvalidationDuration, "Invalidation durations, by cause.", DurationBuckets.Invalidation);
     }
 
     public Meter Meter => _meter;
@@ -138,19 +130,13 @@ internal sealed class CacheMetrics : IDisposable
 
     public void RecordMemoryAlert(double threshold)
     {
-        if (_memoryAlerts.Enabled)
-        {
-            _memoryAlerts.Add(1, new KeyValuePair<string, object?>("threshold", threshold));
-        }
+        _memoryAlerts.AddIfListened("threshold", threshold);
     }
 
     public void Dispose()
     {
         _disposed = true;
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
+        _feature.Dispose();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using FileCache.Internal;
 
 namespace FileCache.Writing;
 
@@ -36,9 +37,9 @@ internal sealed class WriteRuntime : IDisposable
     {
         _time = time;
         _pass = pass;
-        DelayTicks = ToTicks(options.WriteBehindDelay);
-        RetryTicks = ToTicks(options.RetryDelay);
-        MaxRetryTicks = ToTicks(options.MaxRetryDelay);
+        DelayTicks = TimestampTicks.From(options.WriteBehindDelay, time);
+        RetryTicks = TimestampTicks.From(options.RetryDelay, time);
+        MaxRetryTicks = TimestampTicks.From(options.MaxRetryDelay, time);
         DisposeFlushTimeout = options.DisposeFlushTimeout;
         FlushToDisk = options.FlushToDisk;
         FailWhenFull = options.FullMode == WriteBehindFullMode.Fail;
@@ -171,6 +172,4 @@ internal sealed class WriteRuntime : IDisposable
 
     private static Measurement<long>[] Observe(WeakReference<WriteRuntime> self, Func<WriteRuntime, Measurement<long>[]> read) =>
         self.TryGetTarget(out var runtime) ? read(runtime) : [];
-
-    private long ToTicks(TimeSpan span) => (long)Math.Min(long.MaxValue / 4, span.TotalSeconds * _time.TimestampFrequency);
 }

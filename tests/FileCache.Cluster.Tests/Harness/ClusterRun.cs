@@ -125,7 +125,7 @@ public sealed class ClusterRun : IAsyncDisposable
                 run._proxies.Add(new FaultProxy(server.EndPoint));
                 if (settings.Peers)
                 {
-                    int port = FreePort();
+                    int port = ClusterServer.FreePort();
                     run._peerPorts.Add(port);
                     run._peerProxies.Add(new FaultProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port)));
                 }
@@ -344,13 +344,6 @@ public sealed class ClusterRun : IAsyncDisposable
     }
 
     private string PeerAddress(int index) => $"http://{_peerProxies[index].EndPoint}/";
-
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static string Millis(TimeSpan value) => ((int)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 }

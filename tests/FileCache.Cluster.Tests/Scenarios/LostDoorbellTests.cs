@@ -29,7 +29,7 @@ public sealed class LostDoorbellTests(ITestOutputHelper output)
     public async Task LostDoorbells_FireAndForget_SeenWithinThePollBound()
     {
         CheckReport report = await RunAsync(s_settings);
-        ScenarioTests.AssertHealthy(report);
+        ScenarioSteps.AssertHealthy(report);
         Assert.True(report.StaleReads > 0, "no read was stale: the doorbells were not missed");
     }
 

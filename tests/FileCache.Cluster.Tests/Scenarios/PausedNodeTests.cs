@@ -31,7 +31,7 @@ public sealed class PausedNodeTests(ITestOutputHelper output)
     public async Task NodePausedForTwiceTheLease_ReadOnResume_NoViolations()
     {
         (CheckReport report, int cycles) = await RunAsync(leaseCheck: true);
-        ScenarioTests.AssertHealthy(report);
+        ScenarioSteps.AssertHealthy(report);
         Assert.Equal(Cycles, cycles);
     }
 

@@ -23,9 +23,7 @@ public sealed class PeerScenarioTests(ITestOutputHelper output)
     {
         await using ClusterRun run = await ClusterRun.StartAsync(output, Peers());
         await WaitForSteadyMembershipAsync(run);
-        await run.StartReadersAsync();
-        await run.RunWorkloadAsync(s_duration);
-        ScenarioTests.AssertHealthy(await run.FinishAsync());
+        await run.ReadWriteAndCheckAsync(s_duration);
         var stats = await StatsAsync(run);
         Assert.True(stats.Sum(s => Peer(s, "PeerHits")) > 0, "no read was answered by an owner");
         Assert.Equal(0, stats.Sum(s => s.GetProperty("readFailures").GetInt64()));
@@ -49,7 +47,7 @@ public sealed class PeerScenarioTests(ITestOutputHelper output)
         long loads = stats.Sum(s => s.GetProperty("diskLoads").GetInt64()) - before;
         output.WriteLine($"cold key read by 3 nodes x 50 callers with peers: {loads} disk load(s) in the cluster; peer hits {stats.Sum(s => Peer(s, "PeerHits"))}, served {stats.Sum(s => Peer(s, "Served"))}");
         Assert.Equal(1, loads);
-        ScenarioTests.AssertHealthy(await run.FinishAsync());
+        ScenarioSteps.AssertHealthy(await run.FinishAsync());
     }
 
     [Fact]
@@ -58,8 +56,7 @@ public sealed class PeerScenarioTests(ITestOutputHelper output)
         await using ClusterRun run = await ClusterRun.StartAsync(output, Peers());
         await WaitForSteadyMembershipAsync(run);
         string ownedByTwo = await FileOwnedByAsync(run, "n2");
-        await run.StartReadersAsync();
-        await run.RunWorkloadAsync(s_duration, async stop =>
+        await run.ReadWriteAndCheckAsync(s_duration, async stop =>
         {
             await Task.Delay(s_duration / 4, CancellationToken.None);
             run.PeerLinks[2].BlackHole();
@@ -75,7 +72,6 @@ public sealed class PeerScenarioTests(ITestOutputHelper output)
             await Task.Delay(s_duration / 2, CancellationToken.None);
             run.PeerLinks[2].Heal();
         });
-        ScenarioTests.AssertHealthy(await run.FinishAsync());
         var stats = await StatsAsync(run);
         Assert.True(stats.Sum(s => Peer(s, "Fallbacks")) > 0, "no owner call failed over to a local load");
         Assert.Equal(0, stats.Sum(s => s.GetProperty("readFailures").GetInt64()));
@@ -87,8 +83,7 @@ public sealed class PeerScenarioTests(ITestOutputHelper output)
         // n0 sees everyone, n1 sees only n1 and n2, n2 sees n0 and n2: owners disagree for many keys.
         var settings = Peers() with { PeerViews = i => i switch { 0 => [0, 1, 2], 1 => [1, 2], _ => [0, 2] } };
         await using ClusterRun run = await ClusterRun.StartAsync(output, settings);
-        await run.StartReadersAsync();
-        await run.RunWorkloadAsync(s_duration, async stop =>
+        await run.ReadWriteAndCheckAsync(s_duration, async stop =>
         {
             while (!stop.IsCancellationRequested)
             {
@@ -97,7 +92,6 @@ public sealed class PeerScenarioTests(ITestOutputHelper output)
                 await Task.Delay(200, CancellationToken.None);
             }
         });
-        ScenarioTests.AssertHealthy(await run.FinishAsync());
         var stats = await StatsAsync(run);
         output.WriteLine($"misdirected (421) {stats.Sum(s => Peer(s, "Misdirected"))}, peer hits {stats.Sum(s => Peer(s, "PeerHits"))}, fallbacks {stats.Sum(s => Peer(s, "Fallbacks"))}");
         Assert.True(stats.Sum(s => Peer(s, "Misdirected")) > 0, "no request reached a node that disagreed about its owner");
@@ -112,9 +106,7 @@ public sealed class PeerScenarioTests(ITestOutputHelper output)
         // n1 hears about invalidations late (its link to the server is slow): callers send their applied sequence, so
         // n1 catches up first or answers "behind", and each caller's own version probe refuses an older copy.
         run.Links[1].Latency = TimeSpan.FromMilliseconds(120);
-        await run.StartReadersAsync();
-        await run.RunWorkloadAsync(s_duration);
-        ScenarioTests.AssertHealthy(await run.FinishAsync());
+        await run.ReadWriteAndCheckAsync(s_duration);
         var stats = await StatsAsync(run);
         output.WriteLine($"owner behind answers {stats.Sum(s => Peer(s, "OwnerBehind"))}, version refusals {stats.Sum(s => Peer(s, "VersionRejections"))}, peer hits {stats.Sum(s => Peer(s, "PeerHits"))}");
     }
@@ -129,9 +121,7 @@ public sealed class PeerScenarioTests(ITestOutputHelper output)
             link.CorruptLargeReplies = true;
         }
 
-        await run.StartReadersAsync();
-        await run.RunWorkloadAsync(s_duration);
-        ScenarioTests.AssertHealthy(await run.FinishAsync());
+        await run.ReadWriteAndCheckAsync(s_duration);
         var stats = await StatsAsync(run);
         long rejected = stats.Sum(s => Peer(s, "HashRejections"));
         output.WriteLine($"peer responses corrupted by the proxies {run.PeerLinks.Sum(l => l.Corrupted)}, rejected by hash {rejected}, peer hits {stats.Sum(s => Peer(s, "PeerHits"))}");

@@ -41,7 +41,7 @@ public sealed class WatcherStormTests(ITestOutputHelper output)
         await Task.Delay(1000); // reads after the acknowledgement, on every node
 
         CheckReport report = await run.FinishAsync();
-        ScenarioTests.AssertHealthy(report);
+        ScenarioSteps.AssertHealthy(report);
         Assert.True(report.Acknowledged >= StormFiles, $"the storm's writes were not in the history: {report}");
         foreach (NodeProcess node in run.Nodes.Skip(1))
         {

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using FileCache.Redis.Testing;
 using StackExchange.Redis;
 
 namespace FileCache.Cluster.Tests.Servers;
@@ -54,14 +54,7 @@ public abstract class ClusterServer : IAsyncDisposable
 
     /// <summary>Returns a free loopback port.</summary>
     /// <returns>The port.</returns>
-    public static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
+    public static int FreePort() => LoopbackServers.FreePort();
 
     /// <summary>Opens a client connection to the server (tests use it for set-up and inspection).</summary>
     /// <returns>The connection.</returns>

@@ -15,28 +15,10 @@ public sealed class LeaseOnSystemClockTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private sealed class LeasePublisher : IInvalidationPublisher
-    {
-        public ICoherenceTarget? Target { get; private set; }
-
-        public void Attach(ICoherenceTarget target) => Target = target;
-
-        public void OnApplied(InvalidationRequest request, InvalidationResult result)
-        {
-        }
-
-        public ValueTask<InvalidationResult> CompleteAsync(InvalidationRequest request, InvalidationResult result, CancellationToken cancellationToken) =>
-            new(result);
-    }
-
     private (FileCache.Storage.DefaultFileCache Cache, ICoherenceTarget Target, FileKey Derived) Fill()
     {
-        var publisher = new LeasePublisher();
-        var options = new FileCacheOptions();
-        options.AddProject("p", _root);
-        options.Invalidation.Mode = ValidationMode.None;
-        options.Invalidation.Publisher = publisher;
-        var cache = (FileCache.Storage.DefaultFileCache)FileCacheFactory.Create(options, TimeProvider.System);
+        var (created, publisher) = RecordingPublisher.CreateCache(_root, TimeProvider.System);
+        var cache = (FileCache.Storage.DefaultFileCache)created;
         string path = Path.Combine(_root, "a.txt");
         File.WriteAllText(path, "old");
         File.SetLastWriteTimeUtc(path, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));

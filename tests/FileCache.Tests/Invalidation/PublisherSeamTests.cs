@@ -1,5 +1,6 @@
 using System.Text;
 using FileCache.Invalidation;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FileCache.Tests.Invalidation;
 
@@ -12,31 +13,22 @@ public sealed class PublisherSeamTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private sealed class RecordingPublisher : IInvalidationPublisher
-    {
-        public ICoherenceTarget? Target { get; private set; }
+    private (IFileCache Cache, RecordingPublisher Publisher) Create(TimeProvider? time = null) => RecordingPublisher.CreateCache(_root, time);
 
-        public List<(InvalidationRequest Request, long Sequence)> Applied { get; } = [];
+    /// <summary>A clock that moves only when the test moves it.</summary>
+    private static FakeTimeProvider StoppedClock() => new() { AutoAdvanceAmount = TimeSpan.Zero };
 
-        public InvalidationAcknowledgement Answer { get; set; } = InvalidationAcknowledgement.Acknowledged;
+    /// <summary>Grants the cache a lease of five seconds from now on <paramref name="time"/>.</summary>
+    private static void LeaseFiveSeconds(RecordingPublisher publisher, FakeTimeProvider time) =>
+        publisher.Target!.TrustUntil(time.GetTimestamp() + time.TimestampFrequency * 5);
 
-        public void Attach(ICoherenceTarget target) => Target = target;
+    /// <summary>Moves the clock six seconds: past a five-second lease, without any timer deciding.</summary>
+    private static void PastTheLease(FakeTimeProvider time) => time.SetUtcNow(time.GetUtcNow() + TimeSpan.FromSeconds(6));
 
-        public void OnApplied(InvalidationRequest request, InvalidationResult result) => Applied.Add((request, result.Sequence));
+    private static async Task<string> ReadTextAsync(IFileCache cache, string name) =>
+        Encoding.UTF8.GetString((await cache.ReadAsync("p", name)).Content.Span);
 
-        public ValueTask<InvalidationResult> CompleteAsync(InvalidationRequest request, InvalidationResult result, CancellationToken cancellationToken) =>
-            new(result with { Acknowledgement = Answer, ClusterSequence = 42 });
-    }
-
-    private (IFileCache Cache, RecordingPublisher Publisher) Create()
-    {
-        var publisher = new RecordingPublisher();
-        var options = new FileCacheOptions();
-        options.AddProject("p", _root);
-        options.Invalidation.Mode = ValidationMode.None;
-        options.Invalidation.Publisher = publisher;
-        return (FileCacheFactory.Create(options), publisher);
-    }
+    private static long LeaseLapsedReads(IFileCache cache) => ((FileCache.Storage.DefaultFileCache)cache).LeaseLapsedReads;
 
     private void Write(string name, string text, DateTime stamp)
     {
@@ -67,37 +59,32 @@ public sealed class PublisherSeamTests : IDisposable
     public async Task TrustUntil_PastTheDeadline_EveryHitIsChecked_WithoutAnyTimerHavingRun()
     {
         // A node paused past its lease and resumed: the clock moved, but no timer ran (nothing demoted the cache).
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        time.AutoAdvanceAmount = TimeSpan.Zero;
-        var publisher = new RecordingPublisher();
-        var options = new FileCacheOptions();
-        options.AddProject("p", _root);
-        options.Invalidation.Mode = ValidationMode.None;
-        options.Invalidation.Publisher = publisher;
-        using var cache = FileCacheFactory.Create(options, time);
+        var time = StoppedClock();
+        var (cache, publisher) = Create(time);
+        using var owned = cache;
         var stamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         Write("a.txt", "old", stamp);
         var derived = cache.CreateKey("p", "a.txt", "parsed");
-        Assert.Equal("old", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        Assert.Equal("old", await ReadTextAsync(cache, "a.txt"));
         cache.Set(derived, "old-parse");
-        publisher.Target!.TrustUntil(time.GetTimestamp() + TimeSpan.FromSeconds(5).Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond);
+        LeaseFiveSeconds(publisher, time);
 
         Write("a.txt", "new", stamp.AddSeconds(1)); // changed while this node "slept": its invalidation never arrived
-        Assert.Equal("old", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span)); // within the lease: trusted
+        Assert.Equal("old", await ReadTextAsync(cache, "a.txt")); // within the lease: trusted
         Assert.True(cache.TryGetValue(derived, out object? _));
 
         // The clock jumps past the deadline; FakeTimeProvider's timers are not what decides (the check is on the hit).
-        time.SetUtcNow(time.GetUtcNow() + TimeSpan.FromSeconds(6));
+        PastTheLease(time);
 
-        Assert.Equal("new", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        Assert.Equal("new", await ReadTextAsync(cache, "a.txt"));
         Assert.False(cache.TryGetValue(derived, out object? _)); // a value that cannot be checked is not served
-        Assert.True(((FileCache.Storage.DefaultFileCache)cache).LeaseLapsedReads >= 2);
+        Assert.True(LeaseLapsedReads(cache) >= 2);
 
         // A renewed lease restores trust: the hit is served without a check.
-        publisher.Target.TrustUntil(time.GetTimestamp() + time.TimestampFrequency * 5);
-        long checkedBefore = ((FileCache.Storage.DefaultFileCache)cache).LeaseLapsedReads;
-        Assert.Equal("new", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
-        Assert.Equal(checkedBefore, ((FileCache.Storage.DefaultFileCache)cache).LeaseLapsedReads);
+        LeaseFiveSeconds(publisher, time);
+        long checkedBefore = LeaseLapsedReads(cache);
+        Assert.Equal("new", await ReadTextAsync(cache, "a.txt"));
+        Assert.Equal(checkedBefore, LeaseLapsedReads(cache));
     }
 
     [Fact]
@@ -105,24 +92,19 @@ public sealed class PublisherSeamTests : IDisposable
     {
         // Read within the file system's timestamp granularity of its last write (racy), then rewritten with the same
         // length and last-write time: the stat cannot tell, so past the lease the entry must be read again.
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        time.AutoAdvanceAmount = TimeSpan.Zero;
-        var publisher = new RecordingPublisher();
-        var options = new FileCacheOptions();
-        options.AddProject("p", _root);
-        options.Invalidation.Mode = ValidationMode.None;
-        options.Invalidation.Publisher = publisher;
-        using var cache = FileCacheFactory.Create(options, time);
+        var time = StoppedClock();
+        var (cache, publisher) = Create(time);
+        using var owned = cache;
         var stamp = DateTime.UtcNow; // racy reads are judged by the wall clock the file system stamps with
         Write("a.txt", "old", stamp);
-        Assert.Equal("old", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
-        publisher.Target!.TrustUntil(time.GetTimestamp() + time.TimestampFrequency * 5);
+        Assert.Equal("old", await ReadTextAsync(cache, "a.txt"));
+        LeaseFiveSeconds(publisher, time);
         Write("a.txt", "new", stamp); // same length, same last-write time: the stat matches
-        Assert.Equal("old", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span)); // within the lease: trusted
+        Assert.Equal("old", await ReadTextAsync(cache, "a.txt")); // within the lease: trusted
 
-        time.SetUtcNow(time.GetUtcNow() + TimeSpan.FromSeconds(6));
+        PastTheLease(time);
 
-        Assert.Equal("new", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        Assert.Equal("new", await ReadTextAsync(cache, "a.txt"));
         Assert.Equal(1, cache.GetStatistics().Invalidation!.GetCount(InvalidationCause.VersionMismatch));
     }
 
@@ -131,26 +113,21 @@ public sealed class PublisherSeamTests : IDisposable
     {
         // The cluster's paused-node scenario found these: a reader resumed past its lease was given what a load started
         // before the pause read (it joined that load), or a value the miss path looked up again without the lease check.
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        time.AutoAdvanceAmount = TimeSpan.Zero;
-        var publisher = new RecordingPublisher();
-        var options = new FileCacheOptions();
-        options.AddProject("p", _root);
-        options.Invalidation.Mode = ValidationMode.None;
-        options.Invalidation.Publisher = publisher;
-        using var cache = FileCacheFactory.Create(options, time);
+        var time = StoppedClock();
+        var (cache, publisher) = Create(time);
+        using var owned = cache;
         var parsed = cache.CreateKey("p", "a.txt", "parsed");
-        publisher.Target!.TrustUntil(time.GetTimestamp() + time.TimestampFrequency * 5);
+        LeaseFiveSeconds(publisher, time);
         Assert.Equal("old", await cache.GetOrAddAsync(parsed, (_, _) => ValueTask.FromResult("old")));
 
-        time.SetUtcNow(time.GetUtcNow() + TimeSpan.FromSeconds(6));
+        PastTheLease(time);
         Assert.Equal("new", await cache.GetOrAddAsync(parsed, (_, _) => ValueTask.FromResult("new")));
 
-        publisher.Target.TrustUntil(time.GetTimestamp() + time.TimestampFrequency * 5);
+        LeaseFiveSeconds(publisher, time);
         var other = cache.CreateKey("p", "b.txt", "parsed");
         var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = cache.GetOrAddAsync(other, (_, _) => new ValueTask<string>(gate.Task)).AsTask();
-        time.SetUtcNow(time.GetUtcNow() + TimeSpan.FromSeconds(6));
+        PastTheLease(time);
 
         var second = cache.GetOrAddAsync(other, (_, _) => ValueTask.FromResult("read after the lease ran out")).AsTask();
         Assert.Equal("read after the lease ran out", await second.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -191,7 +168,7 @@ public sealed class PublisherSeamTests : IDisposable
         publisher.Target!.Demote();
 
         Assert.Same(same, await cache.ReadAsync("p", "same.txt"));
-        Assert.Equal("new!", Encoding.UTF8.GetString((await cache.ReadAsync("p", "changed.txt")).Content.Span));
+        Assert.Equal("new!", await ReadTextAsync(cache, "changed.txt"));
         Assert.False(cache.TryGetValue(derived, out _));
     }
 
@@ -209,9 +186,9 @@ public sealed class PublisherSeamTests : IDisposable
         Assert.False(cache.TryGetValue(derived, out _));
 
         Write("a.txt", "two!", stamp.AddMinutes(1));
-        Assert.Equal("two!", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        Assert.Equal("two!", await ReadTextAsync(cache, "a.txt"));
         Write("a.txt", "three", stamp.AddMinutes(2));
-        Assert.Equal("three", Encoding.UTF8.GetString((await cache.ReadAsync("p", "a.txt")).Content.Span));
+        Assert.Equal("three", await ReadTextAsync(cache, "a.txt"));
 
         publisher.Target.VerifyEveryRead = false;
         var trusted = await cache.ReadAsync("p", "a.txt");
