@@ -49,20 +49,9 @@ internal sealed partial class DefaultFileCache
                 }
 
                 long listCount = 0;
-                if (partition.Quota != long.MaxValue)
+                for (var entry = partition.ListHead.PartNext; entry != partition.ListHead; entry = entry.PartNext)
                 {
-                    for (var entry = partition.ListHead.PartNext; entry != partition.ListHead; entry = entry.PartNext)
-                    {
-                        listCount++;
-                    }
-                }
-                else
-                {
-                    // Without a quota the entries are on the global lists only: count the mapped ones linked there.
-                    foreach (var entry in partition.Map.Entries())
-                    {
-                        listCount += entry.Linked ? 1 : 0;
-                    }
+                    listCount++;
                 }
 
                 result.Add((partition.Name, partition.Map.Count, mapBytes, listCount, partition.Count, partition.Bytes));

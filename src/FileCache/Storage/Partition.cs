@@ -13,10 +13,10 @@ internal sealed class Partition
         Root = canonicalRoot;
         IgnoreCase = options.IgnoreCase;
         Quota = options.MaxBytes ?? long.MaxValue;
-        Identity = new ProjectIdentity(Name, NameHash, IgnoreCase, canonicalRoot);
-        Paths = new Invalidation.PathIndex(options.IgnoreCase, Identity);
+        Paths = new Invalidation.PathIndex(options.IgnoreCase);
         Map = new EntryMap(options.IgnoreCase);
         Hits = Counters.Hits;
+        Identity = new ProjectIdentity(Name, NameHash, IgnoreCase, canonicalRoot);
         Source = options.Source
             ?? (options.FileProvider is { } provider ? new Sources.FileProviderSource(provider)
             : canonicalRoot is not null ? new Sources.PhysicalFileSource(canonicalRoot) : null);
