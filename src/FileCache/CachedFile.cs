@@ -15,6 +15,9 @@ public sealed class CachedFile
     // Version, read time and flags, packed.
     private readonly FileFacts _facts;
 
+    // The content: the byte[] itself when the memory is a whole array (what the cache reads), else a ContentSlice.
+    private readonly object _content;
+
     /// <summary>Initializes a new instance of the <see cref="CachedFile"/> class.</summary>
     /// <param name="key">The key the file is cached under.</param>
     /// <param name="fullPath">The absolute path the bytes were read from.</param>
@@ -25,23 +28,23 @@ public sealed class CachedFile
     {
         ArgumentNullException.ThrowIfNull(fullPath);
         _origin = new FileOrigin(key, fullPath);
-        Content = content;
-        _facts = new FileFacts(version, readAt, Sources.FileStat.IsRacy(version, readAt));
+        _content = ContentSlice.Hold(content);
+        _facts = new FileFacts(version, readAt, content.Length, Sources.FileStat.IsRacy(version, readAt));
     }
 
     /// <summary>A file the cache read or wrote, from its origin (its project's root joined to its path, or a full path of its own).</summary>
     internal CachedFile(in FileOrigin origin, ReadOnlyMemory<byte> content, FileVersion version, DateTimeOffset readAt, bool writtenJustBeforeRead, bool writtenByCache = false)
     {
         _origin = origin;
-        Content = content;
-        _facts = new FileFacts(version, readAt, writtenJustBeforeRead, writtenByCache);
+        _content = ContentSlice.Hold(content);
+        _facts = new FileFacts(version, readAt, content.Length, writtenJustBeforeRead, writtenByCache);
     }
 
     /// <summary>A file rebuilt from its LZ4 form: the same origin and facts, new bytes.</summary>
     internal CachedFile(in FileOrigin origin, ReadOnlyMemory<byte> content, in FileFacts facts)
     {
         _origin = origin;
-        Content = content;
+        _content = ContentSlice.Hold(content);
         _facts = facts;
     }
 
@@ -55,14 +58,14 @@ public sealed class CachedFile
     /// <summary>The key and where the bytes came from (shared with the LZ4 form of the file).</summary>
     internal FileOrigin Origin => _origin;
 
-    /// <summary>Heap bytes this file holds for its path besides the key's path string (a full path of its own).</summary>
-    internal long OwnPathBytes => _origin.OwnBytes;
+    /// <summary>Heap bytes this file holds besides the object, its content and its entry's name: a full path of its own, a content hash, a slice's holder.</summary>
+    internal long OwnBytes => _origin.OwnBytes + _facts.OwnBytes + (_content is ContentSlice ? ContentSlice.Bytes : 0);
 
     /// <summary>Gets the file's bytes.</summary>
-    public ReadOnlyMemory<byte> Content { get; }
+    public ReadOnlyMemory<byte> Content => _content is byte[] array ? array : ((ContentSlice)_content).Memory;
 
     /// <summary>Gets the file's version (length and last-write time) when its bytes were read.</summary>
-    public FileVersion Version => _facts.Version;
+    public FileVersion Version => _facts.Version(Length);
 
     /// <summary>Gets when the bytes were read, from the cache's <see cref="TimeProvider"/>.</summary>
     public DateTimeOffset ReadAt => _facts.ReadAt;
@@ -81,5 +84,20 @@ public sealed class CachedFile
     internal bool WrittenByCache => _facts.Written;
 
     /// <summary>Gets the number of bytes in <see cref="Content"/>.</summary>
-    public int Length => Content.Length;
+    public int Length => _content is byte[] array ? array.Length : ((ContentSlice)_content).Memory.Length;
+}
+
+/// <summary>Content that is not a whole array (a slice, native memory): kept as given, in an object of its own.</summary>
+internal sealed class ContentSlice(ReadOnlyMemory<byte> memory)
+{
+    /// <summary>Heap bytes of this object: header, method table and the 16-byte memory.</summary>
+    public const long Bytes = 32;
+
+    public ReadOnlyMemory<byte> Memory { get; } = memory;
+
+    /// <summary>The whole array the memory is, or a slice holding it.</summary>
+    public static object Hold(ReadOnlyMemory<byte> memory) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Array is { } array && segment.Count == array.Length
+            ? array
+            : new ContentSlice(memory);
 }

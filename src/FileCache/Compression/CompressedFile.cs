@@ -22,11 +22,14 @@ internal sealed class CompressedFile
     /// <summary>Gets the absolute path the bytes were read from (joined on demand, as <see cref="CachedFile.FullPath"/>).</summary>
     public string FullPath => _origin.FullPath;
 
-    /// <summary>Heap bytes this block holds for its path besides the key's path string (a full path of its own).</summary>
-    public long OwnPathBytes => _origin.OwnBytes;
+    /// <summary>The key and where the bytes came from (shared with the file it stands for).</summary>
+    public Storage.FileOrigin Origin => _origin;
+
+    /// <summary>Heap bytes this block holds besides the object, the block and its entry's name: a full path of its own, a content hash.</summary>
+    public long OwnBytes => _origin.OwnBytes + _facts.OwnBytes;
 
     /// <summary>Gets the version of the file when its bytes were read.</summary>
-    public FileVersion Version => _facts.Version;
+    public FileVersion Version => _facts.Version(Length);
 
     /// <summary>Gets when the bytes were read.</summary>
     public DateTimeOffset ReadAt => _facts.ReadAt;
@@ -46,7 +49,7 @@ internal sealed class CompressedFile
                 (fullPath, version, writtenJustBeforeRead) = (file.FullPath, file.Version, file.WrittenJustBeforeRead);
                 return true;
             case CompressedFile compressed:
-                (fullPath, version, writtenJustBeforeRead) = (compressed.FullPath, compressed._facts.Version, compressed._facts.Racy);
+                (fullPath, version, writtenJustBeforeRead) = (compressed.FullPath, compressed.Version, compressed._facts.Racy);
                 return true;
             default:
                 (fullPath, version, writtenJustBeforeRead) = (string.Empty, default, false);

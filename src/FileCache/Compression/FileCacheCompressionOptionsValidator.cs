@@ -14,5 +14,10 @@ internal static class FileCacheCompressionOptionsValidator
         {
             yield return $"{path}.MinSavings must be greater than 0 and less than 1 (was {options.MinSavings}).";
         }
+
+        if (options.Level is not (System.IO.Compression.CompressionLevel.Fastest or System.IO.Compression.CompressionLevel.Optimal or System.IO.Compression.CompressionLevel.SmallestSize))
+        {
+            yield return $"{path}.Level must be Fastest, Optimal or SmallestSize (was {options.Level}); to store files uncompressed leave ThresholdBytes unset.";
+        }
     }
 }

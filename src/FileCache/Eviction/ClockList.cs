@@ -3,8 +3,8 @@ using FileCache.Storage;
 namespace FileCache.Eviction;
 
 /// <summary>
-/// The two intrusive doubly linked lists every entry is on: the global one (budget) and its partition's
-/// (quota). Next of a sentinel is the eviction end; new and promoted entries go before the sentinel.
+/// The two intrusive doubly linked lists an entry is on: the global one (budget) and, for a project with a quota, its
+/// partition's (whose links are on the entry's side object). Next of a sentinel is the eviction end; new and promoted entries go before the sentinel.
 /// All members must be called under the store lock.
 /// </summary>
 internal static class ClockList
@@ -15,11 +15,14 @@ internal static class ClockList
         entry.Next = head;
         head.Prev.Next = entry;
         head.Prev = entry;
+        if (entry.HasPartitionLinks)
+        {
+            entry.PartPrev = partitionHead.PartPrev;
+            entry.PartNext = partitionHead;
+            partitionHead.PartPrev.PartNext = entry;
+            partitionHead.PartPrev = entry;
+        }
 
-        entry.PartPrev = partitionHead.PartPrev;
-        entry.PartNext = partitionHead;
-        partitionHead.PartPrev.PartNext = entry;
-        partitionHead.PartPrev = entry;
         entry.Linked = true;
     }
 
@@ -27,9 +30,14 @@ internal static class ClockList
     {
         entry.Prev.Next = entry.Next;
         entry.Next.Prev = entry.Prev;
-        entry.PartPrev.PartNext = entry.PartNext;
-        entry.PartNext.PartPrev = entry.PartPrev;
-        entry.Prev = entry.Next = entry.PartPrev = entry.PartNext = entry;
+        entry.Prev = entry.Next = entry;
+        if (entry.HasPartitionLinks)
+        {
+            entry.PartPrev.PartNext = entry.PartNext;
+            entry.PartNext.PartPrev = entry.PartPrev;
+            entry.PartPrev = entry.PartNext = entry;
+        }
+
         entry.Linked = false;
     }
 
@@ -56,10 +64,14 @@ internal static class ClockList
     public static void LinkPartitionOnly(CacheEntry partitionHead, CacheEntry entry)
     {
         entry.Prev = entry.Next = entry;
-        entry.PartPrev = partitionHead.PartPrev;
-        entry.PartNext = partitionHead;
-        partitionHead.PartPrev.PartNext = entry;
-        partitionHead.PartPrev = entry;
+        if (entry.HasPartitionLinks)
+        {
+            entry.PartPrev = partitionHead.PartPrev;
+            entry.PartNext = partitionHead;
+            partitionHead.PartPrev.PartNext = entry;
+            partitionHead.PartPrev = entry;
+        }
+
         entry.Linked = true;
     }
 }

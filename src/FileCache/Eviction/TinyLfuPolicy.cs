@@ -115,7 +115,7 @@ internal sealed class TinyLfuPolicy
     /// <summary>Links a new entry into the window. Caller holds the store lock and accounts the bytes.</summary>
     public void OnInsert(CacheEntry entry, long entriesHeld)
     {
-        entry.SketchHash = StableHash(entry.Key);
+        entry.SketchHash = StableHash(entry);
         _sketch.EnsureCapacity((int)Math.Min(int.MaxValue, entriesHeld + 1));
         _sketch.Add(entry.SketchHash);
         Enter(entry, Window);
@@ -358,6 +358,33 @@ internal sealed class TinyLfuPolicy
     /// FNV-1a over the key's parts: the same in every process (string hashes are randomized per process), so the
     /// policy's choices, and the simulator's results, are reproducible.
     /// </summary>
+    /// <summary><see cref="StableHash(in FileKey)"/> of an entry's key, without joining its path (the same value).</summary>
+    internal static int StableHash(CacheEntry entry)
+    {
+        var partition = entry.Partition;
+        if (partition.IgnoreCase)
+        {
+            return StableHash(entry.Key);
+        }
+
+        uint hash = 2166136261;
+        hash = Mix(hash, partition.Name);
+        string directory = entry.IndexNode.DirectoryPath;
+        if (directory.Length != 0)
+        {
+            hash = Chars(hash, directory);
+            hash = (hash ^ '/') * 16777619;
+        }
+
+        hash = Mix(hash, entry.Name);
+        if (entry.Variant is not null)
+        {
+            hash = Mix(hash, entry.Variant);
+        }
+
+        return (int)hash;
+    }
+
     internal static int StableHash(in FileKey key)
     {
         uint hash = 2166136261;
@@ -369,16 +396,18 @@ internal sealed class TinyLfuPolicy
         }
 
         return (int)hash;
+    }
 
-        static uint Mix(uint hash, string text)
+    private static uint Mix(uint hash, string text) => (Chars(hash, text) ^ 0xFFFF) * 16777619;
+
+    private static uint Chars(uint hash, string text)
+    {
+        foreach (char c in text)
         {
-            foreach (char c in text)
-            {
-                hash = (hash ^ c) * 16777619;
-            }
-
-            return (hash ^ 0xFFFF) * 16777619;
+            hash = (hash ^ c) * 16777619;
         }
+
+        return hash;
     }
 
     private void Fold(CacheEntry entry) => Fold(entry, out _);

@@ -6,33 +6,84 @@ namespace FileCache.Invalidation;
 /// A partition's trie of directories: every cached entry hangs on the node of its directory (an intrusive list), and
 /// so does every key that a cached entry depends on. Invalidating a directory walks only its subtree, so it costs in
 /// proportion to the entries under it, never the size of the cache; a single file is found among the entries of its
-/// directory. Files get no node of their own, so an insert into a known directory allocates nothing (the last
-/// directory used is remembered, so consecutive inserts in one directory do not even walk the trie). Guarded by the
-/// store lock.
+/// directory. Files get no node of their own: an entry keeps its file name and its directory's node, which holds the
+/// directory's path once for all its files, so no entry holds its full path (it is joined when needed: a disk read, an
+/// event, an enumeration).
 /// </summary>
+/// <remarks>
+/// Changes run under the store lock. A load finds its directory's node without the lock (<see cref="Place"/>): a
+/// node's few children are an array copied, changed and published whole, its many a concurrent dictionary, so a reader
+/// walking the trie never sees a level half-changed. A directory the trie does not have yet gets a node of its own that the
+/// trie adopts when the entry is indexed (<see cref="Add"/>), so the file read and its entry share one node.
+/// </remarks>
 internal sealed class PathIndex
 {
+    private readonly SegmentComparer _segments;
     private PathNode? _lastDirectory;
-    private string? _lastPath;
-    private int _lastDirectoryLength;
+    private PathNode? _lastPlaced;
 
-    public PathIndex(bool ignoreCase)
+    public PathIndex(bool ignoreCase, ProjectIdentity? project = null)
     {
         Comparer = ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
-        Root = new PathNode(string.Empty, null);
+        _segments = new SegmentComparer(ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        Project = project;
+        Root = new PathNode(string.Empty, null, project) { InTrie = true };
     }
 
     public StringComparer Comparer { get; }
+
+    /// <summary>The project whose paths these are (its root joins full paths); null in tests that need none.</summary>
+    public ProjectIdentity? Project { get; }
 
     public PathNode Root { get; }
 
     /// <summary>Directory nodes currently in the trie, the root excluded (for leak tests).</summary>
     public int NodeCount { get; private set; }
 
+    /// <summary>
+    /// The node of <paramref name="path"/>'s directory and its file name; no lock. The node is the trie's when the
+    /// directory is indexed, else a new one the trie adopts when an entry of it is indexed.
+    /// </summary>
+    public PathNode Place(string path, out string name)
+    {
+        int slash = path.LastIndexOf('/');
+        if (slash < 0)
+        {
+            name = path;
+            return Root;
+        }
+
+        name = path.Substring(slash + 1);
+        var directory = path.AsSpan(0, slash);
+
+        // Files of one directory often come together: the last directory placed is tried first. A hint read and written
+        // without the lock: a node it names that was pruned since is still a node of that directory (Add re-attaches it).
+        if (_lastPlaced is { InTrie: true } last && directory.Equals(last.DirectoryPath, _segments.Comparison))
+        {
+            return last;
+        }
+
+        var node = FindDirectory(directory) ?? new PathNode(path.Substring(0, slash), null, Project);
+        if (node.InTrie)
+        {
+            _lastPlaced = node;
+        }
+
+        return node;
+    }
+
     public void Add(CacheEntry entry)
     {
-        var node = GetOrAddDirectory(entry.Key.Path);
-        entry.IndexNode = node;
+        var node = entry.IndexNode;
+        if (!node.InTrie)
+        {
+            // Its directory was not indexed when the entry's place was found (or was pruned since): the trie adopts
+            // the entry's node, or gives it the node of the same directory made meanwhile (same path: a reader
+            // comparing the entry meanwhile gets the same answer from either).
+            node = Attach(node.DirectoryPath, node.DirectoryPath.Length, node);
+            entry.IndexNode = node;
+        }
+
         entry.IndexPrev = null;
         entry.IndexNext = node.First;
         if (node.First is not null)
@@ -46,13 +97,13 @@ internal sealed class PathIndex
     public void Remove(CacheEntry entry)
     {
         var node = entry.IndexNode;
-        if (node is null)
-        {
-            return;
-        }
-
         if (entry.IndexPrev is null)
         {
+            if (!ReferenceEquals(node.First, entry))
+            {
+                return;
+            }
+
             node.First = entry.IndexNext;
         }
         else
@@ -65,14 +116,14 @@ internal sealed class PathIndex
             entry.IndexNext.IndexPrev = entry.IndexPrev;
         }
 
-        entry.IndexNode = null;
+        // The entry keeps its node: a reader may still compare it against a key.
         entry.IndexPrev = entry.IndexNext = null;
         Prune(node);
     }
 
     public void AddTarget(in FileKey key)
     {
-        var node = GetOrAddDirectory(key.Path);
+        var node = Attach(key.Path, Math.Max(0, key.Path.LastIndexOf('/')), null);
         (node.Targets ??= []).Add(key);
     }
 
@@ -102,9 +153,10 @@ internal sealed class PathIndex
         int slash = path.LastIndexOf('/');
         if (FindDirectory(path.AsSpan(0, Math.Max(0, slash))) is { } parent)
         {
+            var name = path.AsSpan(slash + 1);
             for (var entry = parent.First; entry is not null; entry = entry.IndexNext)
             {
-                if (Comparer.Equals(entry.Key.Path, path))
+                if (name.Equals(entry.Name, _segments.Comparison))
                 {
                     keys.Add(entry.Key);
                 }
@@ -141,13 +193,7 @@ internal sealed class PathIndex
                 keys.AddRange(targets);
             }
 
-            if (current.Children is { } children)
-            {
-                foreach (var child in children.Values)
-                {
-                    stack.Push(child);
-                }
-            }
+            current.PushChildren(stack);
         }
     }
 
@@ -164,17 +210,11 @@ internal sealed class PathIndex
                 entries.Add(entry);
             }
 
-            if (current.Children is { } children)
-            {
-                foreach (var child in children.Values)
-                {
-                    stack.Push(child);
-                }
-            }
+            current.PushChildren(stack);
         }
     }
 
-    /// <summary>Finds the node of a directory (a normalized relative path); the empty path is the root.</summary>
+    /// <summary>Finds the node of a directory (a normalized relative path); the empty path is the root. Safe without the lock.</summary>
     private PathNode? FindDirectory(ReadOnlySpan<char> directory)
     {
         var node = Root;
@@ -186,7 +226,7 @@ internal sealed class PathIndex
                 continue;
             }
 
-            if (node.Children is null || !node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(segment, out var child))
+            if (node.FindChild(segment, _segments.Comparison) is not { } child)
             {
                 return null;
             }
@@ -197,77 +237,82 @@ internal sealed class PathIndex
         return node;
     }
 
-    /// <summary>The node of the directory holding <paramref name="path"/>, created as needed.</summary>
-    private PathNode GetOrAddDirectory(string path)
+    /// <summary>
+    /// The trie's node of the directory <c>path[..length]</c>, created as needed; the last level adopts
+    /// <paramref name="candidate"/> (a node of that directory outside the trie) when the trie has none. Store lock.
+    /// </summary>
+    private PathNode Attach(string path, int length, PathNode? candidate)
     {
-        int slash = path.LastIndexOf('/');
-        if (slash < 0)
+        if (length == 0)
         {
             return Root;
         }
 
-        var directory = path.AsSpan(0, slash);
-        if (_lastDirectory is { IsDetached: false } last && directory.SequenceEqual(_lastPath.AsSpan(0, _lastDirectoryLength)))
+        var directory = path.AsSpan(0, length);
+        if (_lastDirectory is { InTrie: true } last && directory.Equals(last.DirectoryPath, _segments.Comparison))
         {
             return last;
         }
 
         var node = Root;
-        foreach (var range in directory.Split('/'))
+        int start = 0;
+        while (start < length)
         {
-            var segment = directory[range];
-            if (segment.IsEmpty)
+            int slash = directory[start..].IndexOf('/');
+            int end = slash < 0 ? length : start + slash;
+            if (node.FindChild(directory[start..end], _segments.Comparison) is not { } child)
             {
-                continue;
-            }
+                if (end == length && candidate is not null)
+                {
+                    child = candidate;
+                    child.Parent = node;
+                    child.ClearChildren();
+                }
+                else
+                {
+                    child = new PathNode(end == path.Length ? path : path.Substring(0, end), node, Project);
+                }
 
-            node.Children ??= new Dictionary<string, PathNode>(Comparer);
-            if (!node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(segment, out var child))
-            {
-                child = new PathNode(segment.ToString(), node);
-                node.Children.Add(child.Segment, child);
+                node.AddChild(child, _segments);
+                child.InTrie = true;
                 NodeCount++;
             }
 
             node = child;
+            start = end + 1;
         }
 
         _lastDirectory = node;
-        _lastPath = path;
-        _lastDirectoryLength = slash;
         return node;
     }
 
     /// <summary>Removes empty nodes from <paramref name="node"/> up, so the trie never outgrows what it indexes.</summary>
     private void Prune(PathNode node)
     {
-        while (node.Parent is { } parent && node.IsEmpty)
+        while (node.Parent is { } parent && node.InTrie && node.IsEmpty)
         {
-            parent.Children!.Remove(node.Segment);
-            node.IsDetached = true;
+            parent.RemoveChild(node);
+            node.InTrie = false;
             NodeCount--;
             node = parent;
         }
     }
-}
 
-/// <summary>One directory of a <see cref="PathIndex"/>.</summary>
-internal sealed class PathNode(string segment, PathNode? parent)
-{
-    public string Segment { get; } = segment;
+    /// <summary>Compares children by their last segment, so a node's key is its directory path (no segment string per node).</summary>
+    internal sealed class SegmentComparer(StringComparison comparison) : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
+    {
+        public StringComparison Comparison { get; } = comparison;
 
-    public PathNode? Parent { get; } = parent;
+        public bool Equals(string? x, string? y) => Last(x!).Equals(Last(y!), Comparison);
 
-    public Dictionary<string, PathNode>? Children { get; set; }
+        public int GetHashCode(string obj) => string.GetHashCode(Last(obj), Comparison);
 
-    /// <summary>Head of the intrusive list (<see cref="CacheEntry.IndexNext"/>) of the entries of files in this directory.</summary>
-    public CacheEntry? First { get; set; }
+        public bool Equals(ReadOnlySpan<char> alternate, string other) => alternate.Equals(Last(other), Comparison);
 
-    /// <summary>Keys of files in this directory that cached entries depend on (they may not be cached themselves).</summary>
-    public List<FileKey>? Targets { get; set; }
+        public int GetHashCode(ReadOnlySpan<char> alternate) => string.GetHashCode(alternate, Comparison);
 
-    /// <summary>Set when the node was pruned from the trie (a remembered node must not be reused then).</summary>
-    public bool IsDetached { get; set; }
+        public string Create(ReadOnlySpan<char> alternate) => throw new NotSupportedException("Children are added with their node's directory path.");
 
-    public bool IsEmpty => First is null && (Children is null || Children.Count == 0) && (Targets is null || Targets.Count == 0);
+        private static ReadOnlySpan<char> Last(string path) => path.AsSpan(path.LastIndexOf('/') + 1);
+    }
 }

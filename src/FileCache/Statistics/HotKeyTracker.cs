@@ -108,12 +108,12 @@ internal sealed class HotKeyTracker
     private void Consume(CacheEntry entry)
     {
         _samples++;
-        long estimate = _sketch.Increment(entry.Key.GetHashCode());
+        long estimate = _sketch.Increment(entry.Hash);
         var top = entry.Partition.Samples!.Top;
         CatchUp(top);
-        top.Offer(entry.Key, estimate);
+        top.Offer(entry, estimate);
         CatchUp(_global);
-        _global.Offer(entry.Key, estimate);
+        _global.Offer(entry, estimate);
     }
 
     /// <summary>Halves a table's counts as often as the sketch was halved since, so both stay on one scale.</summary>

@@ -20,6 +20,31 @@ internal sealed class TopKeys
     /// <summary>Gets or sets the sketch halvings this table's counts already reflect.</summary>
     public int Halvings { get; set; }
 
+    /// <summary>Offers an entry's key with its current estimate; the key (and its joined path) is made only when the table takes it.</summary>
+    public void Offer(Storage.CacheEntry entry, long estimate)
+    {
+        if (_size == _keys.Length && estimate <= _counts[_minIndex])
+        {
+            return;
+        }
+
+        for (int i = 0; i < _size; i++)
+        {
+            if (entry.Is(_keys[i]))
+            {
+                _counts[i] = Math.Max(_counts[i], estimate);
+                if (i == _minIndex)
+                {
+                    FindMin();
+                }
+
+                return;
+            }
+        }
+
+        Offer(entry.Key, estimate);
+    }
+
     /// <summary>Offers a key with its current estimate.</summary>
     public void Offer(in FileKey key, long estimate)
     {

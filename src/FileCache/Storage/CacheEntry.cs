@@ -5,8 +5,9 @@ namespace FileCache.Storage;
 /// list links; a new value for a key is a new entry, so readers never see a half-updated entry.
 /// </summary>
 /// <remarks>
-/// The entry is also the node of its partition's <see cref="EntryMap"/>. It keeps its key's path once (the
-/// project, its hash and case rule are the partition's), and what only some entries need lives in side objects
+/// The entry is also the node of its partition's <see cref="EntryMap"/>. It keeps its file name and its directory's
+/// node of the path index (which holds the directory's path once for all its files; the project, its hash and case
+/// rule are the partition's), never its full path, and what only some entries need lives in side objects
 /// that only those pay for: <see cref="Expiry"/> (entries that can expire), <see cref="Coherence"/> (tags,
 /// dependencies, checks against the disk, staleness) and <see cref="Refresher"/> (loader entries).
 /// </remarks>
@@ -16,15 +17,17 @@ internal sealed class CacheEntry
     public CacheEntry()
     {
         Partition = null!;
-        Path = null!;
-        Prev = Next = PartPrev = PartNext = this;
+        Name = "\0";
+        IndexNode = NoDirectory;
+        Prev = Next = this;
         Side = new EntrySide { Expiry = new EntryExpiry(long.MaxValue, 0, 0) };
+        Side.PartPrev = Side.PartNext = this;
     }
 
-    public CacheEntry(in FileKey key, Partition partition, object? value, long size, long absoluteExpiresAt, long slidingTicks, long now)
+    public CacheEntry(in FileKey key, Invalidation.PathNode directory, string name, Partition partition, object? value, long size, long absoluteExpiresAt, long slidingTicks, long now)
     {
-        Path = key.Path;
-        Variant = key.Variant;
+        IndexNode = directory;
+        Name = name;
         Hash = key.GetHashCode();
         Partition = partition;
         Value = value;
@@ -32,6 +35,13 @@ internal sealed class CacheEntry
         {
             Side = new EntrySide { Expiry = new EntryExpiry(absoluteExpiresAt, slidingTicks, now) };
             CanExpire = true;
+        }
+
+        if (partition.Quota != long.MaxValue)
+        {
+            // Only a project with a quota evicts from its own list: its entries keep that list's links on the side.
+            Side ??= new EntrySide();
+            Side.PartPrev = Side.PartNext = this;
         }
 
         if (size is >= 0 and < int.MaxValue)
@@ -44,13 +54,28 @@ internal sealed class CacheEntry
             _size = int.MaxValue;
             (Side ??= new EntrySide()).Size = size;
         }
+
+        if (key.Variant is not null)
+        {
+            // Derived data: the few entries with a variant keep it on the side (loader entries have one already).
+            (Side ??= new EntrySide()).Variant = key.Variant;
+            _hasVariant = true;
+        }
     }
 
-    /// <summary>The key's normalized path (the only copy of the path an entry holds).</summary>
-    public readonly string Path;
+    /// <summary>A directory no key names (a name with NUL never matches): the node of sentinels and the map's tombstone.</summary>
+    private static readonly Invalidation.PathNode NoDirectory = new("\0", null, null);
 
-    /// <summary>The key's variant, null for a file's own bytes.</summary>
-    public readonly string? Variant;
+    /// <summary>The file's name, the last segment of its key's path (the key's path itself at the project's root).</summary>
+    public readonly string Name;
+
+    /// <summary>The key's variant, null for a file's own bytes (kept on the side object: a file's entry pays nothing for it).</summary>
+    public string? Variant => _hasVariant ? Side!.Variant : null;
+
+    /// <summary>True when the key has a variant (on <see cref="Side"/>); a hit of a key without one reads only this.</summary>
+    private readonly bool _hasVariant;
+
+    public bool HasVariant => _hasVariant;
 
     public readonly Partition Partition;
     public readonly object? Value;
@@ -132,8 +157,13 @@ internal sealed class CacheEntry
         }
     }
 
-    // The path index (Invalidation/PathIndex): the node of the entry's directory and the links of its list; store lock.
-    public Invalidation.PathNode? IndexNode;
+    /// <summary>
+    /// The node of the entry's directory in the path index (its path and the list of its entries), never null. Set
+    /// before publication; the index may replace it under the store lock by the trie's node of the same directory.
+    /// </summary>
+    public Invalidation.PathNode IndexNode;
+
+    // The links of the entries of the directory (Invalidation/PathIndex); store lock.
     public CacheEntry? IndexPrev;
     public CacheEntry? IndexNext;
 
@@ -143,14 +173,43 @@ internal sealed class CacheEntry
     /// </summary>
     public int PolicyStamp;
 
-    // Links of the global and the partition's eviction lists; guarded by the store lock.
+    // Links of the global eviction list; guarded by the store lock.
     public CacheEntry Prev = null!;
     public CacheEntry Next = null!;
-    public CacheEntry PartPrev = null!;
-    public CacheEntry PartNext = null!;
 
-    /// <summary>The entry's key, rebuilt from its path and its partition (not stored: the partition holds the rest).</summary>
+    /// <summary>
+    /// True when the entry is on its partition's eviction list too (its project has a quota; list sentinels): the links
+    /// are on <see cref="Side"/>, so the entries of projects without a quota do not pay 16 bytes for them.
+    /// </summary>
+    public bool HasPartitionLinks => Side?.PartPrev is not null;
+
+    // Links of the partition's eviction list (projects with a quota, and list sentinels); guarded by the store lock.
+    public CacheEntry PartPrev
+    {
+        get => Side!.PartPrev!;
+        set => Side!.PartPrev = value;
+    }
+
+    public CacheEntry PartNext
+    {
+        get => Side!.PartNext!;
+        set => Side!.PartNext = value;
+    }
+
+    /// <summary>The key's normalized path, joined from the directory's path and the name (a new string, except at the root).</summary>
+    public string Path => IndexNode.PathOf(Name);
+
+    /// <summary>The entry's key, rebuilt from its directory, name and partition (a new path string, except at the root).</summary>
     public FileKey Key => new(Partition.Name, Partition.NameHash, Path, Variant, Partition.IgnoreCase, Hash);
+
+    /// <summary>Whether <paramref name="key"/> names this entry (any project); allocates nothing.</summary>
+    public bool Is(in FileKey key) =>
+        key.GetHashCode() == Hash
+        && Partition is { } partition
+        && key.IgnoreCase == partition.IgnoreCase
+        && (ReferenceEquals(key.Project, partition.Name) || string.Equals(key.Project, partition.Name, StringComparison.Ordinal))
+        && EntryMap.PathMatches(this, key.Path, partition.IgnoreCase)
+        && string.Equals(Variant, key.Variant, StringComparison.Ordinal);
 
     /// <summary>True when the entry has an absolute or sliding expiration.</summary>
     public bool HasExpiry => Expiry is not null;
@@ -195,6 +254,13 @@ internal sealed class EntrySide
 
     /// <summary>The entry's size when it does not fit the entry's 32-bit field.</summary>
     public long Size;
+
+    /// <summary>The key's variant (derived data); set before publication.</summary>
+    public string? Variant;
+
+    // Links of the partition's eviction list, for the entries of a project with a quota (set at construction); store lock.
+    public CacheEntry? PartPrev;
+    public CacheEntry? PartNext;
 }
 
 /// <summary>The expiration state of an entry that can expire (the others do not carry it).</summary>

@@ -288,7 +288,7 @@ internal sealed partial class DefaultFileCache
 
     /// <summary>A file's origin: its project's root, when <paramref name="fullPath"/> is that root joined to the key's path; else the full path itself.</summary>
     internal static FileOrigin OriginOf(Partition partition, in FileKey key, string fullPath) =>
-        partition.Root is { } root && IsJoinedFrom(fullPath, root, key.Path) ? new FileOrigin(partition.Identity, key) : new FileOrigin(key, fullPath);
+        key.Variant is null && partition.Root is { } root && IsJoinedFrom(fullPath, root, key.Path) ? new FileOrigin(partition.Paths, key) : new FileOrigin(key, fullPath);
 
     /// <summary>Whether <paramref name="fullPath"/> is exactly what <see cref="FileOrigin.Join"/> makes of the root and path.</summary>
     internal static bool IsJoinedFrom(string fullPath, string root, string path) =>

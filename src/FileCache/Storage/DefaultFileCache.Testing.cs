@@ -49,9 +49,20 @@ internal sealed partial class DefaultFileCache
                 }
 
                 long listCount = 0;
-                for (var entry = partition.ListHead.PartNext; entry != partition.ListHead; entry = entry.PartNext)
+                if (partition.Quota != long.MaxValue)
                 {
-                    listCount++;
+                    for (var entry = partition.ListHead.PartNext; entry != partition.ListHead; entry = entry.PartNext)
+                    {
+                        listCount++;
+                    }
+                }
+                else
+                {
+                    // Without a quota the entries are on the global lists only: count the mapped ones linked there.
+                    foreach (var entry in partition.Map.Entries())
+                    {
+                        listCount += entry.Linked ? 1 : 0;
+                    }
                 }
 
                 result.Add((partition.Name, partition.Map.Count, mapBytes, listCount, partition.Count, partition.Bytes));

@@ -8,18 +8,30 @@ namespace FileCache.Storage;
 internal sealed partial class DefaultFileCache
 {
     /// <summary>
-    /// Bytes counted for every entry besides its payload and its path string: the entry object (which is also its
+    /// Bytes counted for every entry besides its payload and its file name's string: the entry object (which is also its
     /// map node) and its share of the map's slot array (2 to 4 slots of 8 bytes). Measured (retained heap per entry
     /// after full collections, 64-bit): ByteAccountingTests checks it stays within 5 %.
     /// </summary>
-    internal const long EntryOverhead = 160;
+    internal const long EntryOverhead = 144;
 
     /// <summary>
-    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> (or LZ4
-    /// <c>CompressedFile</c>) object and its content array's header. Its full path is not stored (it is joined from
-    /// the project's root and the key's path when asked for). Measured like <see cref="EntryOverhead"/>.
+    /// Bytes counted on top of <see cref="EntryOverhead"/> for an entry of a project with a quota: the side object that
+    /// holds its links on its project's eviction list (header, method table, six references and a size).
     /// </summary>
-    internal const long CachedFileOverhead = 136;
+    internal const long QuotaSideOverhead = 72;
+
+    /// <summary>
+    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> object (64: its origin, packed
+    /// facts and the content array's reference) and its content array's header. Its paths are not stored (it shares the entry's
+    /// name and directory node; the full path is joined from the project's root when asked for). Measured like <see cref="EntryOverhead"/>.
+    /// </summary>
+    internal const long CachedFileOverhead = 88;
+
+    /// <summary>
+    /// Bytes counted besides its block for a file held LZ4-compressed: the <c>CompressedFile</c> object (its origin and
+    /// facts as a <see cref="CachedFile"/>'s, the block reference and the original length) and the block's header.
+    /// </summary>
+    internal const long CompressedFileOverhead = 96;
 
     /// <summary>Heap bytes of a string: 8-byte header, method table, length, the characters and a terminator, 8-aligned.</summary>
     internal static long StringBytes(string text) => (22 + (2L * text.Length) + 7) & ~7L;
@@ -261,13 +273,16 @@ internal sealed partial class DefaultFileCache
 
         // A declared size is the value's; the entry's own structures (and its path) come on top, as for values the cache
         // sizes itself, so that no declared size (0 included) lets entries hold more heap than the budget says.
+        // The entry keeps its name and its directory's node: the file's own when it has them (a file read from the
+        // project's root), else found in the path index without a lock (or made, for a directory not indexed yet).
+        var directory = PlaceOf(partition, key, stored, out string name);
         long payload = options?.Size ?? SizeOf(stored);
-        long overhead = options?.Size is null ? EntryOverhead + StringBytes(key.Path) : _declaredSizeOverhead;
+        long overhead = options?.Size is null ? EntryOverhead + StringBytes(name) + (partition.Quota != long.MaxValue ? QuotaSideOverhead : 0) : _declaredSizeOverhead;
         long size = payload > long.MaxValue - overhead ? long.MaxValue : payload + overhead;
         long now = _time.GetTimestamp();
         long absolute = options?.AbsoluteExpirationRelativeToNow is { } relative ? ToTimestampTicks(relative) : _defaultAbsoluteTicks ?? 0;
         long sliding = options?.SlidingExpiration is { } slide ? ToTimestampTicks(slide) : _defaultSlidingTicks ?? 0;
-        var entry = new CacheEntry(key, partition, stored, size, absolute == 0 ? long.MaxValue : now + absolute, sliding, now);
+        var entry = new CacheEntry(key, directory, name, partition, stored, size, absolute == 0 ? long.MaxValue : now + absolute, sliding, now);
         entry.Refresher = load?.Refresher;
 
         // A negative entry takes the slow path of a hit, which refuses it: only TryReadAsync answers from it.
@@ -302,6 +317,25 @@ internal sealed partial class DefaultFileCache
 
         Raise(sink);
         return inserted;
+    }
+
+    /// <summary>The directory node and file name an entry of <paramref name="key"/> keeps: shared with the file it holds when it can be.</summary>
+    private static Invalidation.PathNode PlaceOf(Partition partition, in FileKey key, object? stored, out string name)
+    {
+        var origin = stored switch
+        {
+            CachedFile file => file.Origin,
+            Compression.CompressedFile compressed => compressed.Origin,
+            _ => default,
+        };
+
+        if (origin.TryShare(partition.Paths, key, out var shared, out string? sharedName))
+        {
+            name = sharedName;
+            return shared;
+        }
+
+        return partition.Paths.Place(key.Path, out name);
     }
 
     /// <summary>Fences the load of <paramref name="key"/> under way, if any: its result is not cached, and the next reader starts afresh. Caller holds the store lock.</summary>
@@ -346,9 +380,9 @@ internal sealed partial class DefaultFileCache
 
     private static long SizeOf<T>(T value) => value switch
     {
-        CachedFile file => file.Length + file.OwnPathBytes + CachedFileOverhead,
+        CachedFile file => file.Length + file.OwnBytes + CachedFileOverhead,
         Sources.MissingFile missing => StringBytes(missing.Location) + MissingFileOverhead,
-        Compression.CompressedFile compressed => compressed.Block.Length + compressed.OwnPathBytes + CachedFileOverhead,
+        Compression.CompressedFile compressed => compressed.Block.Length + compressed.OwnBytes + CompressedFileOverhead,
         byte[] bytes => bytes.Length + ArrayHeaderBytes,
         string text => StringBytes(text),
 

@@ -66,7 +66,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _maxExpirationsPerScan = options.MaxExpirationsPerScan;
         _compressionThreshold = options.Compression.ThresholdBytes;
         _minCompressionSavings = options.Compression.MinSavings;
-        _compressionLevel = options.Compression.Level;
+        _compressionLevel = options.Compression.EncoderLevel;
         _declaredSizeOverhead = options.ChargeOverheadOnDeclaredSize ? EntryOverhead : 0;
         _sweep = SweepExpired;
         _sweeper = new Eviction.MaintenanceTimer(timeProvider, options.ExpirationScanInterval, _sweep);
@@ -78,7 +78,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _defaultSlidingTicks = options.DefaultSlidingExpiration is { } sliding ? ToTimestampTicks(sliding) : null;
         _diskLoader = LoadFromSourceAsync;
         _refreshAheadTicks = options.Warming.RefreshAhead is { } ahead ? ToTimestampTicks(ahead) : 0;
-        _pipeline = new Loading.LoadPipeline(options.LoadStages, options.Compression.ThresholdBytes, options.Compression.MinSavings, options.Compression.Level);
+        _pipeline = new Loading.LoadPipeline(options.LoadStages, options.Compression.ThresholdBytes, options.Compression.MinSavings, options.Compression.EncoderLevel);
         // Instruments registered on a meter live as long as the meter; reaching the partitions through a weak
         // reference keeps an undisposed cache collectable (a test checks it).
         var self = new WeakReference<DefaultFileCache>(this);

@@ -61,7 +61,7 @@ internal sealed class EntryMap
     /// <summary>Maps the entry's key to <paramref name="entry"/>, replacing the entry there. Caller holds the store lock.</summary>
     public void SetLocked(CacheEntry entry)
     {
-        int index = FindSlot(entry.Path, entry.Variant, entry.Hash, out int free);
+        int index = FindSlot(entry, out int free);
         if (index >= 0)
         {
             Volatile.Write(ref _slots[index], entry);
@@ -81,6 +81,33 @@ internal sealed class EntryMap
         }
     }
 
+    /// <summary>The entry mapped under <paramref name="entry"/>'s key, if any (it may be that entry); no path is joined. Caller holds the store lock.</summary>
+    public bool TryGetSameKeyLocked(CacheEntry entry, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheEntry? mapped)
+    {
+        int index = FindSlot(entry, out _);
+        mapped = index >= 0 ? _slots[index] : null;
+        return mapped is not null;
+    }
+
+    /// <summary>Whether an entry with <paramref name="entry"/>'s key is mapped (the work of a hit's lookup, with no key to make); lock-free.</summary>
+    public bool ContainsKeyOf(CacheEntry entry)
+    {
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int index = entry.Hash & mask;
+        while (slots[index] is { } candidate)
+        {
+            if (candidate != Tombstone && SameKey(candidate, entry))
+            {
+                return true;
+            }
+
+            index = (index + 1) & mask;
+        }
+
+        return false;
+    }
+
     /// <summary>Removes the entry under <paramref name="key"/>. Caller holds the store lock.</summary>
     public bool TryRemoveLocked(in FileKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheEntry? entry)
     {
@@ -95,10 +122,16 @@ internal sealed class EntryMap
     /// <summary>Removes <paramref name="entry"/> if it is the one mapped under its key. Caller holds the store lock.</summary>
     public bool RemoveLocked(CacheEntry entry)
     {
-        int index = FindSlot(entry.Path, entry.Variant, entry.Hash, out _);
-        if (index < 0 || !ReferenceEquals(_slots[index], entry))
+        int mask = _slots.Length - 1;
+        int index = entry.Hash & mask;
+        while (!ReferenceEquals(_slots[index], entry))
         {
-            return false;
+            if (_slots[index] is null)
+            {
+                return false;
+            }
+
+            index = (index + 1) & mask;
         }
 
         Volatile.Write(ref _slots[index], Tombstone);
@@ -126,17 +159,51 @@ internal sealed class EntryMap
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Matches(CacheEntry entry, in FileKey key) =>
-        // A tombstone's path is null, so it never matches.
-        (ReferenceEquals(entry.Path, key.Path) || string.Equals(entry.Path, key.Path, _ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
-        && (ReferenceEquals(entry.Variant, key.Variant) || string.Equals(entry.Variant, key.Variant, StringComparison.Ordinal))
+        // A tombstone's directory and name contain NUL, so it never matches.
+        PathMatches(entry, key.Path, _ignoreCase)
+        && (key.Variant is null ? !entry.HasVariant : string.Equals(entry.Variant, key.Variant, StringComparison.Ordinal))
         && key.IgnoreCase == _ignoreCase;
 
-    /// <summary>The slot holding the key, or -1 with <paramref name="free"/> the first reusable slot of its probe.</summary>
-    private int FindSlot(string path, string? variant, int hash, out int free)
+    /// <summary>
+    /// Whether <paramref name="path"/> is the entry's directory path, a separator and its name: two comparisons of the
+    /// key's path against the strings the entry shares with its directory, in place of one against a full path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool PathMatches(CacheEntry entry, string path, bool ignoreCase)
+    {
+        string name = entry.Name;
+        string directory = entry.IndexNode.DirectoryPath;
+        int length = directory.Length;
+        if (length == 0)
+        {
+            return ReferenceEquals(name, path) || (ignoreCase ? string.Equals(name, path, StringComparison.OrdinalIgnoreCase) : string.Equals(name, path, StringComparison.Ordinal));
+        }
+
+        if (path.Length != length + 1 + name.Length || path[length] != '/')
+        {
+            return false;
+        }
+
+        return ignoreCase
+            ? path.AsSpan(length + 1).Equals(name, StringComparison.OrdinalIgnoreCase) && path.AsSpan(0, length).Equals(directory, StringComparison.OrdinalIgnoreCase)
+            : path.AsSpan(length + 1).SequenceEqual(name) && path.AsSpan(0, length).SequenceEqual(directory);
+    }
+
+    /// <summary>Whether two entries have the same key in this map (the same directory, name and variant).</summary>
+    private bool SameKey(CacheEntry a, CacheEntry b)
     {
         var comparison = _ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return a.Hash == b.Hash
+            && string.Equals(a.Name, b.Name, comparison)
+            && (ReferenceEquals(a.IndexNode, b.IndexNode) || string.Equals(a.IndexNode.DirectoryPath, b.IndexNode.DirectoryPath, comparison))
+            && string.Equals(a.Variant, b.Variant, StringComparison.Ordinal);
+    }
+
+    /// <summary>The slot holding the entry's key, or -1 with <paramref name="free"/> the first reusable slot of its probe.</summary>
+    private int FindSlot(CacheEntry entry, out int free)
+    {
         int mask = _slots.Length - 1;
-        int index = hash & mask;
+        int index = entry.Hash & mask;
         free = -1;
         while (true)
         {
@@ -158,7 +225,7 @@ internal sealed class EntryMap
                     free = index;
                 }
             }
-            else if (candidate.Hash == hash && string.Equals(candidate.Path, path, comparison) && string.Equals(candidate.Variant, variant, StringComparison.Ordinal))
+            else if (SameKey(candidate, entry))
             {
                 return index;
             }

@@ -99,7 +99,7 @@ internal sealed class EntryStore
             return false;
         }
 
-        if (partition.Map.TryGetValue(entry.Key, out var old))
+        if (partition.Map.TryGetSameKeyLocked(entry, out var old))
         {
             // The dictionary still maps the key to the old entry until the indexer below replaces it:
             // readers meanwhile get the old value, which is still a correct answer.
@@ -179,10 +179,21 @@ internal sealed class EntryStore
     {
         int removed = 0;
         var head = partition.ListHead;
-        while (head.PartNext != head)
+        if (partition.Quota != long.MaxValue)
         {
-            RemoveEntryLocked(head.PartNext, reason, sink);
-            removed++;
+            while (head.PartNext != head)
+            {
+                RemoveEntryLocked(head.PartNext, reason, sink);
+                removed++;
+            }
+
+            return removed;
+        }
+
+        // Without a quota the entries are not on the partition's list: the map holds every linked entry of it.
+        foreach (var entry in partition.Map.Entries().ToArray())
+        {
+            removed += RemoveEntryLocked(entry, reason, sink) ? 1 : 0;
         }
 
         return removed;

@@ -1,50 +1,71 @@
 namespace FileCache.Storage;
 
 /// <summary>
-/// What a cached file records about itself besides its key and bytes, packed into 48 bytes with
-/// 8-byte alignment (a <see cref="FileVersion"/>, with its 16-byte-aligned hash, and a <see cref="DateTimeOffset"/> take more): the version, when it was read, whether it
-/// was written just before, and whether the cache wrote it.
+/// What a cached file records about itself besides its key and bytes, packed into 24 bytes (a <see cref="FileVersion"/>,
+/// with its 16-byte-aligned hash, and a <see cref="DateTimeOffset"/> take more): the version, when it was read, whether it
+/// was written just before, and whether the cache wrote it. What most files do not need lives in a
+/// <see cref="FactsExtra"/> only they pay for: a version length other than the content's length, time offsets other than
+/// zero, and the content hash (off by default).
 /// </summary>
+/// <remarks>
+/// The version's length is the content's length for a file read whole (compressed or not, the holder knows its original
+/// length), so it is not stored: the holder passes its length back to <see cref="Version"/>.
+/// </remarks>
 internal readonly struct FileFacts
 {
-    private readonly long _length;
-    private readonly long _lastWriteUtcTicks;
-    private readonly ulong _contentHashLow;
-    private readonly ulong _contentHashHigh;
+    // Ticks take 62 bits (DateTime.MaxValue is below 2^62): the top two bits of the last write's hold the flags.
+    private const ulong RacyBit = 1UL << 62;
+    private const ulong WrittenBit = 1UL << 63;
+    private const ulong TicksMask = RacyBit - 1;
+
+    private readonly ulong _lastWrite;
     private readonly long _readAtUtcTicks;
-    private readonly short _lastWriteOffsetMinutes;
-    private readonly short _readAtOffsetMinutes;
-    private readonly byte _flags;
+    private readonly FactsExtra? _extra;
 
-    private const byte HasHashFlag = 1;
-    private const byte RacyFlag = 2;
-    private const byte WrittenFlag = 8;
-
-    public FileFacts(FileVersion version, DateTimeOffset readAt, bool racy, bool written = false)
+    public FileFacts(FileVersion version, DateTimeOffset readAt, long contentLength, bool racy, bool written = false)
     {
-        _length = version.Length;
-        _lastWriteUtcTicks = version.LastWriteTimeUtc.UtcTicks;
-        _lastWriteOffsetMinutes = (short)version.LastWriteTimeUtc.TotalOffsetMinutes;
-        UInt128 hash = version.ContentHash.GetValueOrDefault();
-        _contentHashLow = (ulong)hash;
-        _contentHashHigh = (ulong)(hash >> 64);
+        _lastWrite = (ulong)version.LastWriteTimeUtc.UtcTicks | (racy ? RacyBit : 0) | (written ? WrittenBit : 0);
         _readAtUtcTicks = readAt.UtcTicks;
-        _readAtOffsetMinutes = (short)readAt.TotalOffsetMinutes;
-        _flags = (byte)((version.ContentHash.HasValue ? HasHashFlag : 0) | (racy ? RacyFlag : 0) | (written ? WrittenFlag : 0));
+        short lastWriteOffset = (short)version.LastWriteTimeUtc.TotalOffsetMinutes;
+        short readAtOffset = (short)readAt.TotalOffsetMinutes;
+        if (version.Length != contentLength || lastWriteOffset != 0 || readAtOffset != 0 || version.ContentHash is not null)
+        {
+            _extra = new FactsExtra(version.Length, lastWriteOffset, readAtOffset, version.ContentHash);
+        }
     }
 
-    public FileVersion Version => new(_length, Rebuild(_lastWriteUtcTicks, _lastWriteOffsetMinutes), (_flags & HasHashFlag) != 0 ? new UInt128(_contentHashHigh, _contentHashLow) : null);
+    /// <summary>The version of a file whose content (or, compressed, original) length is <paramref name="contentLength"/>.</summary>
+    public FileVersion Version(long contentLength) => _extra is { } extra
+        ? new(extra.Length, Rebuild((long)(_lastWrite & TicksMask), extra.LastWriteOffsetMinutes), extra.ContentHash)
+        : new(contentLength, new DateTimeOffset((long)(_lastWrite & TicksMask), TimeSpan.Zero));
 
-    public DateTimeOffset ReadAt => Rebuild(_readAtUtcTicks, _readAtOffsetMinutes);
+    public DateTimeOffset ReadAt => Rebuild(_readAtUtcTicks, _extra?.ReadAtOffsetMinutes ?? 0);
 
-    public bool Racy => (_flags & RacyFlag) != 0;
+    public bool Racy => (_lastWrite & RacyBit) != 0;
 
-    /// <summary>True when the bytes came from the cache's own write rather than a read.</summary>
-    public bool Written => (_flags & WrittenFlag) != 0;
+    public bool Written => (_lastWrite & WrittenBit) != 0;
+
+    /// <summary>Heap bytes of the side object, when there is one.</summary>
+    public long OwnBytes => _extra is null ? 0 : FactsExtra.Bytes;
 
     private static DateTimeOffset Rebuild(long utcTicks, short offsetMinutes)
     {
         long offsetTicks = offsetMinutes * TimeSpan.TicksPerMinute;
         return new DateTimeOffset(utcTicks + offsetTicks, new TimeSpan(offsetTicks));
     }
+}
+
+/// <summary>The facts few files have: a length other than their content's, non-zero time offsets, a content hash.</summary>
+internal sealed class FactsExtra(long length, short lastWriteOffsetMinutes, short readAtOffsetMinutes, UInt128? contentHash)
+{
+    /// <summary>Header, method table, the nullable 128-bit hash (32, 16-aligned), the length and the offsets, padded.</summary>
+    public const long Bytes = 72;
+
+    public long Length { get; } = length;
+
+    public short LastWriteOffsetMinutes { get; } = lastWriteOffsetMinutes;
+
+    public short ReadAtOffsetMinutes { get; } = readAtOffsetMinutes;
+
+    public UInt128? ContentHash { get; } = contentHash;
 }

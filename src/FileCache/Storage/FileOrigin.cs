@@ -22,48 +22,73 @@ internal sealed class GivenPath(FileKey key, string fullPath)
 }
 
 /// <summary>
-/// A cached file's key and where its bytes came from, in 28 bytes instead of a <see cref="FileKey"/> (40) and a full
-/// path: the key's path, variant and hash are the file's own; its project (name, hash, case rule) and root are one
-/// <see cref="ProjectIdentity"/> shared by the project's files, and the full path is joined from the root when asked
-/// for. A file whose full path is not its root joined to its path (a public constructor's, another source's location)
-/// keeps a <see cref="GivenPath"/> instead.
+/// A cached file's key and where its bytes came from, in 16 bytes instead of a <see cref="FileKey"/> (40) and a full
+/// path: the file's name, and its directory's node of its project's path index (which holds the directory's path once
+/// for all its files, and the project: name, hash, case rule, root), both shared with the file's entry, so neither holds
+/// the key's path or the full path: both are joined (and the key's hash computed again) when asked for. A file whose
+/// full path is not its root joined to its path (a public constructor's, another source's location), or whose key has a
+/// variant, keeps a <see cref="GivenPath"/> instead.
 /// </summary>
 internal readonly struct FileOrigin
 {
     private readonly object _owner;
-    private readonly string _path;
-    private readonly string? _variant;
-    private readonly int _hash;
+    private readonly string? _name;
 
-    /// <summary>A file read or written under its project's root: the full path is joined from it.</summary>
-    public FileOrigin(ProjectIdentity project, in FileKey key)
+    /// <summary>A file read or written under its project's root (a key without a variant): its paths are joined from its directory and name.</summary>
+    public FileOrigin(Invalidation.PathNode directory, string name)
     {
-        _owner = project;
-        _path = key.Path;
-        _variant = key.Variant;
-        _hash = key.GetHashCode();
+        _owner = directory;
+        _name = name;
+    }
+
+    /// <summary>A file of <paramref name="index"/>'s project read from its root (its directory found or made without a lock).</summary>
+    public FileOrigin(Invalidation.PathIndex index, in FileKey key)
+    {
+        System.Diagnostics.Debug.Assert(key.Variant is null, "A file's origin names the file's own bytes.");
+        _owner = index.Place(key.Path, out string name);
+        _name = name;
     }
 
     /// <summary>A file with a full path of its own.</summary>
     public FileOrigin(in FileKey key, string fullPath)
     {
         _owner = new GivenPath(key, fullPath);
-        _path = key.Path;
-        _variant = key.Variant;
-        _hash = key.GetHashCode();
+        _name = null;
     }
 
-    public FileKey Key => _owner is ProjectIdentity project
-        ? new FileKey(project.Name, project.NameHash, _path, _variant, project.IgnoreCase, _hash)
+    public FileKey Key => _owner is Invalidation.PathNode { Project: { } project } directory
+        ? new FileKey(project.Name, project.NameHash, directory.PathOf(_name!), null, project.IgnoreCase)
         : ((GivenPath)_owner).Key;
 
     /// <summary>The absolute path the bytes came from (a new string per call for a joined path).</summary>
-    public string FullPath => _owner is ProjectIdentity project ? Join(project.Root!, _path) : ((GivenPath)_owner).FullPath;
+    public string FullPath => _owner is Invalidation.PathNode directory
+        ? (directory.DirectoryPath.Length == 0 ? System.IO.Path.Join(directory.Project!.Root, _name) : System.IO.Path.Join(directory.Project!.Root, directory.DirectoryPath, _name))
+        : ((GivenPath)_owner).FullPath;
 
-    /// <summary>The key's path (no new string).</summary>
-    public string Path => _path;
+    /// <summary>
+    /// The directory node and name an entry of <paramref name="key"/> in <paramref name="index"/>'s project can share
+    /// with this file: when the file is of that project and path. Allocates nothing.
+    /// </summary>
+    public bool TryShare(Invalidation.PathIndex index, in FileKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Invalidation.PathNode? directory, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? name)
+    {
+        if (_owner is Invalidation.PathNode node && ReferenceEquals(node.Project, index.Project) && _name is not null)
+        {
+            string path = key.Path;
+            int length = node.DirectoryPath.Length;
+            if (length == 0
+                ? string.Equals(path, _name, StringComparison.Ordinal)
+                : path.Length == length + 1 + _name.Length && path[length] == '/' && path.AsSpan(length + 1).SequenceEqual(_name) && path.AsSpan(0, length).SequenceEqual(node.DirectoryPath))
+            {
+                (directory, name) = (node, _name);
+                return true;
+            }
+        }
 
-    /// <summary>Heap bytes this origin holds besides the key's path string and the project's shared identity: a given full path and its holder.</summary>
+        (directory, name) = (null, null);
+        return false;
+    }
+
+    /// <summary>Heap bytes this origin holds besides the entry's name and the directory's node: a given full path and its holder.</summary>
     public long OwnBytes => _owner is GivenPath given ? DefaultFileCache.StringBytes(given.FullPath) + GivenPathBytes : 0;
 
     /// <summary>A <see cref="GivenPath"/> object: header, method table, its key (40) and the path reference.</summary>

@@ -13,10 +13,10 @@ internal sealed class Partition
         Root = canonicalRoot;
         IgnoreCase = options.IgnoreCase;
         Quota = options.MaxBytes ?? long.MaxValue;
-        Paths = new Invalidation.PathIndex(options.IgnoreCase);
+        Identity = new ProjectIdentity(Name, NameHash, IgnoreCase, canonicalRoot);
+        Paths = new Invalidation.PathIndex(options.IgnoreCase, Identity);
         Map = new EntryMap(options.IgnoreCase);
         Hits = Counters.Hits;
-        Identity = new ProjectIdentity(Name, NameHash, IgnoreCase, canonicalRoot);
         Source = options.Source
             ?? (options.FileProvider is { } provider ? new Sources.FileProviderSource(provider)
             : canonicalRoot is not null ? new Sources.PhysicalFileSource(canonicalRoot) : null);

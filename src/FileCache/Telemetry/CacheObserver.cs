@@ -73,7 +73,7 @@ internal sealed class CacheObserver : IDisposable
         if (HitSampling.Scramble(hitNumber) < _timingThreshold)
         {
             long started = _time.GetTimestamp();
-            partition.Map.TryGetValue(entry.Key, out _);
+            partition.Map.ContainsKeyOf(entry);
             long ticks = Math.Max(0, _time.GetTimestamp() - started - _clockOverhead);
             long nanoseconds = (long)(ticks * _nanosecondsPerTick);
             HitLatency.Record(nanoseconds);

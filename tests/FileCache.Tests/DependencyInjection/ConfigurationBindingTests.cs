@@ -22,6 +22,7 @@ public sealed class ConfigurationBindingTests
         ["MaxExpirationsPerScan"] = "77",
         ["Compression:ThresholdBytes"] = "4096",
         ["Compression:MinSavings"] = "0.4",
+        ["Compression:Level"] = "Optimal",
         ["Memory:AdaptToPressure"] = "False",
         ["Memory:CheckInterval"] = "00:00:09",
         ["Memory:PressureThreshold"] = "0.7",
@@ -147,6 +148,7 @@ public sealed class ConfigurationBindingTests
     [InlineData("Memory:AlertThresholds:0", "-1", "FileCacheOptions.Memory.AlertThresholds ")]
     [InlineData("Compression:ThresholdBytes", "10", "FileCacheOptions.Compression.ThresholdBytes ")]
     [InlineData("Compression:MinSavings", "1", "FileCacheOptions.Compression.MinSavings ")]
+    [InlineData("Compression:Level", "NoCompression", "FileCacheOptions.Compression.Level ")]
     [InlineData("Statistics:HotKeyCount", "0", "FileCacheOptions.Statistics.HotKeyCount ")]
     public async Task StartAsync_InvalidConfiguration_FailsAtStartUp(string key, string value, string messageStart)
     {

@@ -199,4 +199,47 @@ public class EvictionTests
         Assert.Throws<ArgumentException>("project", () => cache.CreateKey("a", "x"));
         Assert.False(cache.RemoveProject("a"));
     }
+
+    [Theory]
+    [InlineData(EvictionPolicy.Clock)]
+    [InlineData(EvictionPolicy.TinyLfu)]
+    public void QuotaAndPlainProjects_EvictRemoveAndDispose_EveryEntryOnce(EvictionPolicy policy)
+    {
+        // Only a project with a quota keeps its entries on its own list (links on a side object); a plain project's
+        // entries are on the global list only. Quota eviction, project removal and disposal must find every entry of
+        // either kind, each once.
+        var removed = new List<FileCacheEntryRemovedEventArgs>();
+        var cache = CacheFixture.Create(1000, configure: o =>
+        {
+            o.EvictionPolicy = policy;
+            o.Projects.First(p => p.Name == "q").MaxBytes = 5;
+        }, projects: ["q", "plain", "other"]);
+        cache.EntryRemoved += (_, e) => removed.Add(e);
+        var quotaKeys = Fill(cache, 8, "q");
+        var plainKeys = Fill(cache, 8, "plain");
+        var otherKeys = Fill(cache, 3, "other");
+
+        // The quota keeps five of "q" (the first three went, by capacity); the plain projects keep all theirs.
+        Assert.Equal(5, cache.GetStatistics().Projects["q"].Entries);
+        Assert.Equal(3, removed.Count(e => e.Key.Project == "q" && e.Reason == RemovalReason.Capacity));
+        Assert.All(plainKeys, k => Assert.True(cache.TryGet<string>(k, out _)));
+        CacheFixture.AssertConsistent(cache);
+
+        Assert.True(cache.RemoveProject("plain"));
+        Assert.Equal(8, removed.Count(e => e.Key.Project == "plain"));
+        Assert.Equal(8, removed.Where(e => e.Key.Project == "plain").Select(e => e.Key.Path).Distinct().Count());
+        Assert.True(cache.RemoveProject("q"));
+        Assert.Equal(8, removed.Count(e => e.Key.Project == "q"));
+        Assert.All(otherKeys, k => Assert.True(cache.TryGet<string>(k, out _)));
+        Assert.Equal(3, cache.Store.Count);
+        CacheFixture.AssertConsistent(cache);
+
+        // Disposal empties the last project's partition (no events after disposal, but nothing stays counted).
+        var other = cache.FindPartition("other")!;
+        cache.Dispose();
+        Assert.Equal(0, other.Map.Count);
+        Assert.Equal(0, other.Count);
+        Assert.Equal(0, cache.Store.Count);
+        GC.KeepAlive(quotaKeys);
+    }
 }

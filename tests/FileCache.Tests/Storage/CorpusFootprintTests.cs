@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using K4os.Compression.LZ4;
 using Xunit.Abstractions;
 
@@ -21,19 +22,19 @@ public class CorpusFootprintTests(ITestOutputHelper output)
 
     private static readonly Lazy<Corpus> Files = new(Corpus.Find);
 
-    public static TheoryData<int, LZ4Level> Thresholds => new()
+    public static TheoryData<int, CompressionLevel> Thresholds => new()
     {
-        { 0, LZ4Level.L00_FAST },
-        { 1024, LZ4Level.L00_FAST },
-        { 256, LZ4Level.L00_FAST },
-        { 1024, LZ4Level.L03_HC },
-        { 256, LZ4Level.L03_HC },
+        { 0, CompressionLevel.Fastest },
+        { 1024, CompressionLevel.Fastest },
+        { 256, CompressionLevel.Fastest },
+        { 1024, CompressionLevel.Optimal },
+        { 256, CompressionLevel.Optimal },
     };
 
-    /// <summary>Compression off (0) and on from 1 KiB and from 256 bytes, with the fast and a high-compression encoder.</summary>
+    /// <summary>Compression off (0) and on from 1 KiB and from 256 bytes, with the fast and the high-compression encoder (<see cref="CompressionLevel.Optimal"/>).</summary>
     [Theory]
     [MemberData(nameof(Thresholds))]
-    public async Task RetainedHeap_IsWhatTheCacheReports_OnRealSourceFiles(int threshold, LZ4Level level)
+    public async Task RetainedHeap_IsWhatTheCacheReports_OnRealSourceFiles(int threshold, CompressionLevel level)
     {
         var corpus = Files.Value;
         Assert.True(corpus.Count >= 1000, $"only {corpus.Count} corpus files were found");
@@ -46,12 +47,23 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         long retained = long.MaxValue;
         long reported = 0;
         long entries = 0;
+        long nodes = 0;
+        long indexBytes = 0;
         for (int attempt = 0; attempt < 3; attempt++)
         {
             long before = GC.GetTotalMemory(forceFullCollection: true);
             var cache = await FillAsync(corpus, threshold, level, keep: true);
             long after = GC.GetTotalMemory(forceFullCollection: true);
             reported = cache!.GetStatistics().Total.Bytes;
+            nodes = 0;
+            indexBytes = 0;
+            foreach (var (project, _) in corpus.Roots)
+            {
+                var paths = ((FileCache.Storage.DefaultFileCache)cache).PartitionFor(project).Paths;
+                nodes += paths.NodeCount;
+                indexBytes += paths.Root.SubtreeBytes();
+            }
+
             entries = cache.GetStatistics().Total.Entries;
             GC.KeepAlive(cache);
             cache.Dispose();
@@ -63,15 +75,16 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         double overheadRetained = (retained - payload) / (double)entries;
         double overheadReported = (reported - payload) / (double)entries;
         output.WriteLine(
-            $"| {(threshold == 0 ? "off" : $"LZ4 {(level == LZ4Level.L00_FAST ? "fast" : level.ToString())} from {threshold} B")} | {corpus.Count} files, {corpus.Bytes / 1e6:F2} MB | "
+            $"| {(threshold == 0 ? "off" : $"LZ4 {(level == CompressionLevel.Fastest ? "fast" : level.ToString())} from {threshold} B")} | {corpus.Count} files, {corpus.Bytes / 1e6:F2} MB | "
             + $"{reported / (double)corpus.Bytes:F3} | {retained / (double)corpus.Bytes:F3} | {retainedPerReported:F3} | "
             + $"{overheadRetained:F0} B | {overheadReported:F0} B |");
 
+        output.WriteLine($"path index: {nodes} directory nodes, {indexBytes} B ({indexBytes / (double)entries:F0} B per entry); names {corpus.NameBytes} B ({corpus.NameBytes / (double)entries:F0} B per entry)");
         Assert.Equal(corpus.Count, entries);
         Assert.InRange(retainedPerReported, 0.90, 1.05);
     }
 
-    private static async Task<IFileCache?> FillAsync(Corpus corpus, int threshold, LZ4Level level, bool keep)
+    private static async Task<IFileCache?> FillAsync(Corpus corpus, int threshold, CompressionLevel level, bool keep)
     {
         var options = new FileCacheOptions
         {
@@ -116,8 +129,11 @@ public class CorpusFootprintTests(ITestOutputHelper output)
 
         public long Bytes { get; private set; }
 
+        /// <summary>Heap bytes of the entries' file-name strings.</summary>
+        public long NameBytes { get; private set; }
+
         /// <summary>The bytes of content or LZ4 block the cache keeps, by the rule it applies (at least 25 % saved).</summary>
-        public long StoredPayload(int threshold, LZ4Level level)
+        public long StoredPayload(int threshold, CompressionLevel level)
         {
             long total = 0;
             foreach (byte[] content in Contents)
@@ -129,7 +145,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
                 }
 
                 byte[] block = new byte[LZ4Codec.MaximumOutputSize(content.Length)];
-                int encoded = LZ4Codec.Encode(content, block, level);
+                int encoded = LZ4Codec.Encode(content, block, new FileCache.Compression.FileCacheCompressionOptions { Level = level }.EncoderLevel);
                 total += encoded > 0 && encoded <= (int)(content.Length * 0.75) ? encoded : content.Length;
             }
 
@@ -189,6 +205,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
                 }
 
                 Paths.Add((project, relative));
+                NameBytes += FileCache.Storage.DefaultFileCache.StringBytes(relative.Contains('/', StringComparison.Ordinal) ? relative[(relative.LastIndexOf('/') + 1)..] : relative);
                 Contents.Add(content);
                 Bytes += content.Length;
             }

@@ -76,6 +76,37 @@ public sealed class EntryPathTests
     }
 
     [Fact]
+    public async Task DirectoryRenamedAway_AndMadeAgain_EachNameJoinsItsOwnFiles()
+    {
+        // The old name's directory node is pruned with its entries and made again for the new files read there; the
+        // renamed directory gets its own node. Each entry joins its full path from its own node.
+        using var dir = new TestDirectory();
+        dir.Write("lib/v/a.txt", "first");
+        using var cache = Create(dir.Root, mode: ValidationMode.Watch);
+        await cache.ReadAsync("p", "lib/v/a.txt");
+
+        Directory.Move(Path.Combine(dir.Root, "lib", "v"), Path.Combine(dir.Root, "lib", "w"));
+        dir.Write("lib/v/a.txt", "second!");
+        await cache.SynchronizeAsync("p").WaitAsync(Wait);
+
+        var again = await cache.ReadAsync("p", "lib/v/a.txt");
+        var moved = await cache.ReadAsync("p", "lib/w/a.txt");
+        Assert.Equal("second!"u8.ToArray(), again.Content.ToArray());
+        Assert.Equal("first"u8.ToArray(), moved.Content.ToArray());
+        Assert.Equal(Canonical(dir.Root) + "/lib/v/a.txt", again.FullPath);
+        Assert.Equal(Canonical(dir.Root) + "/lib/w/a.txt", moved.FullPath);
+        Assert.Equal(cache.CreateKey("p", "lib/v/a.txt"), again.Key);
+        Assert.Equal(cache.CreateKey("p", "lib/w/a.txt"), moved.Key);
+        Assert.True(cache.TryGet("p", "lib/w/a.txt", out CachedFile? hit));
+        Assert.Same(moved, hit);
+
+        Assert.Equal(1, cache.Invalidate(InvalidationRequest.ForDirectory("p", "lib/v")).Invalidated);
+        Assert.True(cache.TryGet("p", "lib/w/a.txt", out CachedFile? _));
+        Assert.Equal(Canonical(dir.Root) + "/lib/w/a.txt", hit!.FullPath);
+        CacheFixture.AssertConsistent(cache);
+    }
+
+    [Fact]
     public async Task DirectoryInvalidation_PrunesTheIndex_AndRefilledEntriesAreIndexedAndJoinedAgain()
     {
         using var dir = new TestDirectory();

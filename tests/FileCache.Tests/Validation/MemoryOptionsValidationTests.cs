@@ -13,7 +13,7 @@ public class MemoryOptionsValidationTests
             EvictionPolicy = (EvictionPolicy)7,
             ExpirationScanInterval = TimeSpan.Zero,
             MaxExpirationsPerScan = 0,
-            Compression = { ThresholdBytes = 10, MinSavings = 1.5 },
+            Compression = { ThresholdBytes = 10, MinSavings = 1.5, Level = System.IO.Compression.CompressionLevel.NoCompression },
             Memory = { CheckInterval = TimeSpan.FromSeconds(-1), PressureThreshold = 0, MinBudgetFraction = 2 },
         }.AddProject("p", null);
         options.Memory.AlertThresholds.Add(double.NaN);
@@ -22,7 +22,7 @@ public class MemoryOptionsValidationTests
 
         string[] fields =
         [
-            "EvictionPolicy", "ExpirationScanInterval", "MaxExpirationsPerScan", "Compression.ThresholdBytes", "Compression.MinSavings",
+            "EvictionPolicy", "ExpirationScanInterval", "MaxExpirationsPerScan", "Compression.ThresholdBytes", "Compression.MinSavings", "Compression.Level",
             "Memory.CheckInterval", "Memory.PressureThreshold", "Memory.MinBudgetFraction", "Memory.AlertThresholds",
         ];
         Assert.Equal(fields.Length, ex.Failures.Count());

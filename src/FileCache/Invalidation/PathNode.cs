@@ -1,0 +1,173 @@
+using FileCache.Storage;
+
+namespace FileCache.Invalidation;
+
+/// <summary>One directory of a <see cref="PathIndex"/>: its path, held once for the files in it.</summary>
+internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectIdentity? project)
+{
+    /// <summary>Children kept in an array (scanned) up to this many; a dictionary beyond.</summary>
+    private const int MaxArrayChildren = 8;
+
+    /// <summary>The directory's normalized path relative to the project's root; empty for the root.</summary>
+    public readonly string DirectoryPath = directoryPath;
+
+    /// <summary>The project (its root joins full paths).</summary>
+    public readonly ProjectIdentity? Project = project;
+
+    /// <summary>Where the directory's own segment starts in <see cref="DirectoryPath"/>.</summary>
+    private readonly int _segmentStart = directoryPath.LastIndexOf('/') + 1;
+
+    /// <summary>The parent directory; store lock.</summary>
+    public PathNode? Parent = parent;
+
+    /// <summary>
+    /// Subdirectories: null, an exact-size array (a few: most directories have none or a few, and a dictionary costs
+    /// about 200 bytes), replaced whole under the store lock; or, past <see cref="MaxArrayChildren"/>, a concurrent
+    /// dictionary by segment, changed in place under the store lock (copying a large one on every change cost an insert
+    /// hundreds of bytes where directories come and go). Read without the lock.
+    /// </summary>
+    private object? _children;
+
+    /// <summary>Head of the intrusive list (<see cref="CacheEntry.IndexNext"/>) of the entries of files in this directory.</summary>
+    public CacheEntry? First;
+
+    /// <summary>Keys of files in this directory that cached entries depend on (they may not be cached themselves).</summary>
+    public List<FileKey>? Targets;
+
+    /// <summary>True while the node is in the trie (false for a node made for a load, and once pruned); store lock.</summary>
+    public bool InTrie;
+
+    /// <summary>The directory's own (last) segment.</summary>
+    public ReadOnlySpan<char> Segment => DirectoryPath.AsSpan(_segmentStart);
+
+    public bool IsEmpty => First is null && _children is null && (Targets is null || Targets.Count == 0);
+
+    /// <summary>The normalized relative path of the file <paramref name="name"/> in this directory (a new string, except at the root).</summary>
+    public string PathOf(string name) => DirectoryPath.Length == 0 ? name : string.Concat(DirectoryPath, "/", name);
+
+    /// <summary>The child of that segment, if any; safe without the lock.</summary>
+    public PathNode? FindChild(ReadOnlySpan<char> segment, StringComparison comparison)
+    {
+        switch (Volatile.Read(ref _children))
+        {
+            case PathNode[] array:
+                foreach (var child in array)
+                {
+                    if (segment.Equals(child.Segment, comparison))
+                    {
+                        return child;
+                    }
+                }
+
+                return null;
+            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
+                return dictionary.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(segment, out var found) ? found : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Adds a child (store lock): an array is copied and published whole (readers may be walking the old one).</summary>
+    public void AddChild(PathNode child, PathIndex.SegmentComparer comparer)
+    {
+        switch (_children)
+        {
+            case PathNode[] array when array.Length < MaxArrayChildren:
+                var larger = new PathNode[array.Length + 1];
+                array.CopyTo(larger, 0);
+                larger[^1] = child;
+                Volatile.Write(ref _children, larger);
+                break;
+            case PathNode[] array:
+                var made = new System.Collections.Concurrent.ConcurrentDictionary<string, PathNode>(concurrencyLevel: 1, capacity: array.Length * 2, comparer);
+                foreach (var existing in array)
+                {
+                    made.TryAdd(existing.DirectoryPath, existing);
+                }
+
+                made.TryAdd(child.DirectoryPath, child);
+                Volatile.Write(ref _children, made);
+                break;
+            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
+                dictionary.TryAdd(child.DirectoryPath, child);
+                break;
+            default:
+                Volatile.Write(ref _children, new[] { child });
+                break;
+        }
+    }
+
+    /// <summary>Removes a child (store lock), copying an array as <see cref="AddChild"/> does.</summary>
+    public void RemoveChild(PathNode child)
+    {
+        switch (_children)
+        {
+            case PathNode[] array:
+                Volatile.Write<object?>(ref _children, array.Length == 1 ? null : Array.FindAll(array, c => !ReferenceEquals(c, child)));
+                break;
+            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
+                dictionary.TryRemove(new KeyValuePair<string, PathNode>(child.DirectoryPath, child));
+                if (dictionary.Count <= MaxArrayChildren / 2)
+                {
+                    Volatile.Write<object?>(ref _children, dictionary.IsEmpty ? null : dictionary.Values.ToArray());
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Pushes the children on <paramref name="stack"/> (a walk of the subtree).</summary>
+    public void PushChildren(Stack<PathNode> stack)
+    {
+        switch (Volatile.Read(ref _children))
+        {
+            case PathNode[] array:
+                foreach (var child in array)
+                {
+                    stack.Push(child);
+                }
+
+                break;
+            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
+                foreach (var pair in dictionary)
+                {
+                    stack.Push(pair.Value);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Heap bytes of this node and its subtree's nodes (for footprint figures): each node (72), its path string, and its
+    /// children's array (24 + 8 per child) or concurrent dictionary (about 200 + 56 per child). Entries and targets are not counted.
+    /// </summary>
+    public long SubtreeBytes()
+    {
+        long bytes = 72 + Storage.DefaultFileCache.StringBytes(DirectoryPath);
+        switch (_children)
+        {
+            case PathNode[] array:
+                bytes += 24 + (8L * array.Length);
+                foreach (var child in array)
+                {
+                    bytes += child.SubtreeBytes();
+                }
+
+                break;
+            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
+                bytes += 200 + (56L * dictionary.Count);
+                foreach (var pair in dictionary)
+                {
+                    bytes += pair.Value.SubtreeBytes();
+                }
+
+                break;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Forgets the children of a pruned node about to be adopted again (it had none when pruned).</summary>
+    public void ClearChildren() => _children = null;
+}
