@@ -12,7 +12,7 @@ internal sealed partial class DefaultFileCache
     /// map node) and its share of the map's slot array (2 to 4 slots of 8 bytes). Measured (retained heap per entry
     /// after full collections, 64-bit): ByteAccountingTests checks it stays within 5 %.
     /// </summary>
-    internal const long EntryOverhead = 144;
+    internal const long EntryOverhead = 136;
 
     /// <summary>
     /// Bytes counted on top of <see cref="EntryOverhead"/> for an entry of a project with a quota: the side object that
