@@ -21,11 +21,11 @@ internal sealed partial class DefaultFileCache
     internal const long QuotaSideOverhead = 72;
 
     /// <summary>
-    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> object (64: its origin, packed
+    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> object (56: its origin, packed
     /// facts and the content array's reference) and its content array's header. Its paths are not stored (it shares the entry's
     /// name and directory node; the full path is joined from the project's root when asked for). Measured like <see cref="EntryOverhead"/>.
     /// </summary>
-    internal const long CachedFileOverhead = 88;
+    internal const long CachedFileOverhead = 80;
 
     /// <summary>
     /// Bytes counted besides its block for a file held LZ4-compressed: the <c>CompressedFile</c> object (its origin and
