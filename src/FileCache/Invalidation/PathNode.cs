@@ -43,7 +43,7 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
     public bool IsEmpty => First is null && _children is null && (Targets is null || Targets.Count == 0);
 
     /// <summary>The normalized relative path of the file <paramref name="name"/> in this directory (a new string, except at the root).</summary>
-    public string PathOf(string name) => DirectoryPath.Length == 0 ? name : string.Concat(DirectoryPath, "/", name);
+    public string PathOf(Storage.FileName name) => name.After(DirectoryPath);
 
     /// <summary>The child of that segment, if any; safe without the lock.</summary>
     public PathNode? FindChild(ReadOnlySpan<char> segment, StringComparison comparison)
