@@ -75,9 +75,11 @@ internal sealed class EntryMap
 
         Volatile.Write(ref _slots[free], entry);
         _count++;
-        if ((_count + _tombstones) * 2 > _slots.Length)
+        // At most five eighths full (linear probing stays short: about 1.8 probes a hit at the most, 1.4 on average),
+        // rebuilt at twice the size, or at the same size when tombstones made most of it.
+        if ((_count + _tombstones) * 8 > _slots.Length * 5)
         {
-            Rebuild(_count * 4 > _slots.Length ? _slots.Length * 2 : _slots.Length);
+            Rebuild(_count * 8 > _slots.Length * 3 ? _slots.Length * 2 : _slots.Length);
         }
     }
 
