@@ -369,10 +369,14 @@ internal sealed class TinyLfuPolicy
 
         uint hash = 2166136261;
         hash = Mix(hash, partition.Name);
-        string directory = entry.IndexNode.DirectoryPath;
+        var directory = entry.IndexNode.Path;
         if (directory.Length != 0)
         {
-            hash = Chars(hash, directory);
+            for (int i = 0; i < directory.Length; i++)
+            {
+                hash = (hash ^ directory[i]) * 16777619;
+            }
+
             hash = (hash ^ '/') * 16777619;
         }
 

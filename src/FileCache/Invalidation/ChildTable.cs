@@ -42,7 +42,7 @@ internal sealed class ChildTable
         int index = string.GetHashCode(segment, _comparison) & mask;
         while (Volatile.Read(ref slots[index]) is { } child)
         {
-            if (!ReferenceEquals(child, Tombstone) && segment.Equals(child.Segment, _comparison))
+            if (!ReferenceEquals(child, Tombstone) && child.SegmentIs(segment, _comparison))
             {
                 return child;
             }
@@ -62,7 +62,7 @@ internal sealed class ChildTable
         }
 
         int mask = _slots.Length - 1;
-        int index = string.GetHashCode(child.Segment, _comparison) & mask;
+        int index = child.SegmentHash(_comparison) & mask;
         while (_slots[index] is { } taken && !ReferenceEquals(taken, Tombstone))
         {
             index = (index + 1) & mask;
@@ -81,7 +81,7 @@ internal sealed class ChildTable
     public void Remove(PathNode child)
     {
         int mask = _slots.Length - 1;
-        int index = string.GetHashCode(child.Segment, _comparison) & mask;
+        int index = child.SegmentHash(_comparison) & mask;
         while (_slots[index] is { } taken)
         {
             if (ReferenceEquals(taken, child))
@@ -126,7 +126,7 @@ internal sealed class ChildTable
     private void Place(PathNode?[] slots, PathNode child)
     {
         int mask = slots.Length - 1;
-        int index = string.GetHashCode(child.Segment, _comparison) & mask;
+        int index = child.SegmentHash(_comparison) & mask;
         while (slots[index] is not null)
         {
             index = (index + 1) & mask;

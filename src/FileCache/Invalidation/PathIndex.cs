@@ -65,7 +65,7 @@ internal sealed class PathIndex
 
         // Files of one directory often come together: the last directory placed is tried first. A hint read and written
         // without the lock: a node it names that was pruned since is still a node of that directory (Add re-attaches it).
-        if (_lastPlaced is { InTrie: true } last && directory.Equals(last.DirectoryPath, _segments.Comparison))
+        if (_lastPlaced is { InTrie: true } last && last.DirectoryIs(directory, _segments.Comparison))
         {
             return last;
         }
@@ -87,7 +87,7 @@ internal sealed class PathIndex
             // Its directory was not indexed when the entry's place was found (or was pruned since): the trie adopts
             // the entry's node, or gives it the node of the same directory made meanwhile (same path: a reader
             // comparing the entry meanwhile gets the same answer from either).
-            node = Attach(node.DirectoryPath, node.DirectoryPath.Length, node);
+            node = Attach(node.DirectoryPath, node.DirectoryLength, node);
             entry.IndexNode = node;
         }
 
@@ -256,7 +256,7 @@ internal sealed class PathIndex
         }
 
         var directory = path.AsSpan(0, length);
-        if (_lastDirectory is { InTrie: true } last && directory.Equals(last.DirectoryPath, _segments.Comparison))
+        if (_lastDirectory is { InTrie: true } last && last.DirectoryIs(directory, _segments.Comparison))
         {
             return last;
         }

@@ -5,11 +5,20 @@ namespace FileCache.Invalidation;
 /// <summary>One directory of a <see cref="PathIndex"/>: its path, held once for the files in it.</summary>
 internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectIdentity? project)
 {
+    /// <summary>The directory's normalized path relative to the project's root (empty for the root): its ASCII bytes, as a file name keeps them.</summary>
+    private readonly FileName _path = directoryPath.Length == 0 ? FileName.Of(string.Empty) : FileName.Copy(directoryPath);
+
     /// <summary>Children kept in an array (scanned) up to this many; a <see cref="ChildTable"/> beyond.</summary>
     private const int MaxArrayChildren = 8;
 
-    /// <summary>The directory's normalized path relative to the project's root; empty for the root.</summary>
-    public readonly string DirectoryPath = directoryPath;
+    /// <summary>The directory's normalized path relative to the project's root; empty for the root (a new string for most: for rare uses).</summary>
+    public string DirectoryPath => _path.ToString();
+
+    /// <summary>The length of <see cref="DirectoryPath"/>.</summary>
+    public int DirectoryLength => _path.Length;
+
+    /// <summary>The directory's path as kept.</summary>
+    public FileName Path => _path;
 
     /// <summary>The project (its root joins full paths).</summary>
     public readonly ProjectIdentity? Project = project;
@@ -37,13 +46,22 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
     /// <summary>True while the node is in the trie (false for a node made for a load, and once pruned); store lock.</summary>
     public bool InTrie;
 
-    /// <summary>The directory's own (last) segment.</summary>
-    public ReadOnlySpan<char> Segment => DirectoryPath.AsSpan(_segmentStart);
+    /// <summary>The directory's own (last) segment, as a new string (for tests).</summary>
+    public string Segment => _path.ToString(_segmentStart);
+
+    /// <summary>Whether the directory's path is <paramref name="directory"/> under <paramref name="comparison"/>.</summary>
+    public bool DirectoryIs(ReadOnlySpan<char> directory, StringComparison comparison) => _path.Is(directory, comparison);
+
+    /// <summary>Whether the directory's own segment is <paramref name="segment"/> under <paramref name="comparison"/>.</summary>
+    public bool SegmentIs(ReadOnlySpan<char> segment, StringComparison comparison) => _path.IsFrom(_segmentStart, segment, comparison);
+
+    /// <summary>The hash of the directory's own segment under <paramref name="comparison"/>.</summary>
+    public int SegmentHash(StringComparison comparison) => _path.HashFrom(_segmentStart, comparison);
 
     public bool IsEmpty => First is null && _children is null && (Targets is null || Targets.Count == 0);
 
     /// <summary>The normalized relative path of the file <paramref name="name"/> in this directory (a new string, except at the root).</summary>
-    public string PathOf(Storage.FileName name) => name.After(DirectoryPath);
+    public string PathOf(FileName name) => name.After(_path);
 
     /// <summary>The child of that segment, if any; safe without the lock.</summary>
     public PathNode? FindChild(ReadOnlySpan<char> segment, StringComparison comparison)
@@ -53,7 +71,7 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
             case PathNode[] array:
                 foreach (var child in array)
                 {
-                    if (segment.Equals(child.Segment, comparison))
+                    if (child.SegmentIs(segment, comparison))
                     {
                         return child;
                     }
@@ -139,7 +157,7 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
     /// </summary>
     public long SubtreeBytes()
     {
-        long bytes = 72 + Storage.DefaultFileCache.StringBytes(DirectoryPath);
+        long bytes = 72 + _path.HeapBytes;
         switch (_children)
         {
             case PathNode[] array:

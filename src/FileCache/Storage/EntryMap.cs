@@ -176,8 +176,8 @@ internal sealed class EntryMap
     internal static bool PathMatches(CacheEntry entry, string path, bool ignoreCase)
     {
         var name = entry.Name;
-        string directory = entry.IndexNode.DirectoryPath;
-        int length = directory.Length;
+        var directory = entry.IndexNode;
+        int length = directory.DirectoryLength;
         var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         if (length == 0)
         {
@@ -190,8 +190,8 @@ internal sealed class EntryMap
         }
 
         return ignoreCase
-            ? name.Is(path.AsSpan(length + 1), comparison) && path.AsSpan(0, length).Equals(directory, StringComparison.OrdinalIgnoreCase)
-            : name.Is(path.AsSpan(length + 1), comparison) && path.AsSpan(0, length).SequenceEqual(directory);
+            ? name.Is(path.AsSpan(length + 1), comparison) && directory.DirectoryIs(path.AsSpan(0, length), StringComparison.OrdinalIgnoreCase)
+            : name.Is(path.AsSpan(length + 1), comparison) && directory.DirectoryIs(path.AsSpan(0, length), StringComparison.Ordinal);
     }
 
     /// <summary>Whether two entries have the same key in this map (the same directory, name and variant).</summary>
@@ -200,7 +200,7 @@ internal sealed class EntryMap
         var comparison = _ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         return a.Hash == b.Hash
             && a.Name.Is(b.Name, comparison)
-            && (ReferenceEquals(a.IndexNode, b.IndexNode) || string.Equals(a.IndexNode.DirectoryPath, b.IndexNode.DirectoryPath, comparison))
+            && (ReferenceEquals(a.IndexNode, b.IndexNode) || a.IndexNode.Path.Is(b.IndexNode.Path, comparison))
             && string.Equals(a.Variant, b.Variant, StringComparison.Ordinal);
     }
 

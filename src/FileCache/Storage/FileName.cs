@@ -84,31 +84,75 @@ internal readonly struct FileName
     public override string ToString() => _value is byte[] bytes ? Decode(bytes) : (string)_value!;
 
     /// <summary><paramref name="directory"/>, a separator and the name (the name alone at the root): a key's path.</summary>
-    public string After(string directory)
+    public string After(FileName directory)
     {
-        if (directory.Length == 0)
+        int length = directory.Length;
+        if (length == 0)
         {
             return ToString();
         }
 
-        if (_value is string text)
-        {
-            return string.Concat(directory, "/", text);
-        }
-
-        var bytes = (byte[])_value!;
-        return string.Create(directory.Length + 1 + bytes.Length, (directory, bytes), static (span, state) =>
+        return string.Create(length + 1 + Length, (directory, this), static (span, state) =>
         {
             state.directory.CopyTo(span);
             span[state.directory.Length] = '/';
-            Ascii.ToUtf16(state.bytes, span[(state.directory.Length + 1)..], out _);
+            state.Item2.CopyTo(span[(state.directory.Length + 1)..]);
         });
     }
+
+    /// <summary>Copies the characters into <paramref name="destination"/>.</summary>
+    public void CopyTo(Span<char> destination)
+    {
+        if (_value is byte[] bytes)
+        {
+            Ascii.ToUtf16(bytes, destination, out _);
+        }
+        else
+        {
+            ((string)_value!).CopyTo(destination);
+        }
+    }
+
+    /// <summary>Whether the characters from <paramref name="start"/> on are <paramref name="chars"/> under <paramref name="comparison"/>.</summary>
+    public bool IsFrom(int start, ReadOnlySpan<char> chars, StringComparison comparison)
+    {
+        if (_value is byte[] bytes)
+        {
+            var tail = bytes.AsSpan(start);
+            return comparison == StringComparison.Ordinal ? Ascii.Equals(tail, chars) : IsIgnoringCase(tail, chars);
+        }
+
+        return chars.Equals(((string)_value!).AsSpan(start), comparison);
+    }
+
+    /// <summary>The hash of the characters from <paramref name="start"/> on, as <see cref="string.GetHashCode(ReadOnlySpan{char}, StringComparison)"/> gives for them.</summary>
+    public int HashFrom(int start, StringComparison comparison)
+    {
+        if (_value is not byte[] bytes)
+        {
+            return string.GetHashCode(((string)_value!).AsSpan(start), comparison);
+        }
+
+        int length = bytes.Length - start;
+        if (length > 256)
+        {
+            return string.GetHashCode(ToString(start), comparison);
+        }
+
+        Span<char> chars = stackalloc char[length];
+        Ascii.ToUtf16(bytes.AsSpan(start), chars, out _);
+        return string.GetHashCode(chars, comparison);
+    }
+
+    /// <summary>The characters from <paramref name="start"/> on, as a new string.</summary>
+    public string ToString(int start) => _value is byte[] bytes
+        ? string.Create(bytes.Length - start, (bytes, start), static (span, state) => Ascii.ToUtf16(state.bytes.AsSpan(state.start), span, out _))
+        : ((string)_value!)[start..];
 
     private static string Decode(byte[] bytes) =>
         string.Create(bytes.Length, bytes, static (span, b) => Ascii.ToUtf16(b, span, out _));
 
-    private static bool IsIgnoringCase(byte[] bytes, ReadOnlySpan<char> chars)
+    private static bool IsIgnoringCase(ReadOnlySpan<byte> bytes, ReadOnlySpan<char> chars)
     {
         if (Ascii.EqualsIgnoreCase(bytes, chars))
         {
@@ -116,6 +160,6 @@ internal readonly struct FileName
         }
 
         // Ordinal-ignore-case folds some non-ASCII characters onto ASCII ones (a dotless i, a long s): compare as strings.
-        return bytes.Length == chars.Length && !Ascii.IsValid(chars) && chars.Equals(Decode(bytes), StringComparison.OrdinalIgnoreCase);
+        return bytes.Length == chars.Length && !Ascii.IsValid(chars) && chars.Equals(Decode(bytes.ToArray()), StringComparison.OrdinalIgnoreCase);
     }
 }

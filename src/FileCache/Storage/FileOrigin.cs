@@ -77,10 +77,10 @@ internal readonly struct FileOrigin
         if (_owner is Invalidation.PathNode node && ReferenceEquals(node.Project, index.Project) && !_name.IsNull)
         {
             string path = key.Path;
-            int length = node.DirectoryPath.Length;
+            int length = node.DirectoryLength;
             if (length == 0
                 ? _name.Is(path, StringComparison.Ordinal)
-                : path.Length == length + 1 + _name.Length && path[length] == '/' && _name.Is(path.AsSpan(length + 1), StringComparison.Ordinal) && path.AsSpan(0, length).SequenceEqual(node.DirectoryPath))
+                : path.Length == length + 1 + _name.Length && path[length] == '/' && _name.Is(path.AsSpan(length + 1), StringComparison.Ordinal) && node.DirectoryIs(path.AsSpan(0, length), StringComparison.Ordinal))
             {
                 (directory, name) = (node, _name);
                 return true;
