@@ -28,7 +28,7 @@ internal sealed class CacheObserver : IDisposable
         HitSampleThreshold = Enabled ? HitSampling.Threshold(options.HitSampleRate) : 0;
         _timingThreshold = Enabled ? HitSampling.Threshold(options.HitTimingRate) : 0;
         SampleRate = options.HitSampleRate;
-        HotKeys = new HotKeyTracker(options.HitSampleRate, options.HotKeyCount);
+        HotKeys = new HotKeyTracker(options.HitSampleRate, options.HotKeyCount, partitions);
         Metrics = new CacheMetrics(meterFactory, partitions, budget, options.PerProjectMetrics, cacheName);
         _clockOverhead = Enabled ? MeasureClockOverhead() : 0;
     }
