@@ -1,0 +1,110 @@
+using FileCache.Monitoring;
+using FileCache.Statistics;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FileCache.Tests.Statistics;
+
+/// <summary>
+/// The hot-key sketch starts narrow and widens with the entries the cache holds, never past its maximum, keeping the
+/// counts it had; the per-project sample rings and top-key tables are made only by a project's first sampled hit.
+/// </summary>
+public class AccessSketchTests
+{
+    [Fact]
+    public void EnsureCapacity_WidensToThePowerOfTwoAtOrAboveTheEntries_NeverPastTheMaximum_NeverNarrower()
+    {
+        var sketch = new AccessSketch(maxWidth: 4096);
+        Assert.Equal(AccessSketch.MinWidth, sketch.Width);
+
+        sketch.EnsureCapacity(AccessSketch.MinWidth);
+        Assert.Equal(AccessSketch.MinWidth, sketch.Width);
+
+        sketch.EnsureCapacity(1000);
+        Assert.Equal(1024, sketch.Width);
+
+        sketch.EnsureCapacity(10);
+        Assert.Equal(1024, sketch.Width);
+
+        sketch.EnsureCapacity(1025);
+        Assert.Equal(2048, sketch.Width);
+
+        sketch.EnsureCapacity(1_000_000);
+        Assert.Equal(4096, sketch.Width);
+
+        sketch.EnsureCapacity(long.MaxValue);
+        Assert.Equal(4096, sketch.Width);
+    }
+
+    [Fact]
+    public void Widening_KeepsEveryKeysEstimate()
+    {
+        var sketch = new AccessSketch(maxWidth: 4096);
+        var random = new Random(7);
+        var hashes = Enumerable.Range(0, 300).Select(_ => random.Next()).ToArray();
+        for (int i = 0; i < hashes.Length; i++)
+        {
+            // Key i is counted i % 7 + 1 times: under the 640 additions that would halve a 64-wide sketch.
+            for (int n = 0; n <= i % 7 && i < 80; n++)
+            {
+                sketch.Increment(hashes[i]);
+            }
+        }
+
+        Assert.Equal(0, sketch.Halvings);
+        var before = hashes.Select(sketch.Estimate).ToArray();
+        sketch.EnsureCapacity(3000);
+        Assert.Equal(4096, sketch.Width);
+        Assert.Equal(before, hashes.Select(sketch.Estimate).ToArray());
+        Assert.Equal(0, sketch.Halvings);
+
+        // Never below the truth after widening either.
+        for (int i = 0; i < 80; i++)
+        {
+            Assert.True(sketch.Estimate(hashes[i]) >= (i % 7) + 1);
+        }
+    }
+
+    [Fact]
+    public void CacheSketch_GrowsWithTheEntriesHeld_UpToItsMaximum_AndUnreadProjectsKeepNoRing()
+    {
+        using var cache = CacheFixture.Create(100_000_000, new FakeTimeProvider(), o => o.Statistics.HitSampleRate = 4, "a", "b");
+        var tracker = cache.HotKeysState;
+        var monitor = CacheMonitor.For(cache);
+        Assert.Equal(AccessSketch.MinWidth, tracker.SketchWidth);
+        Assert.False(cache.PartitionFor("a").Samples!.HasRing);
+        Assert.False(cache.LatencyState.Invalidations.Sum > 0);
+
+        var keys = Enumerable.Range(0, 1500).Select(i => cache.CreateKey("a", $"src/f{i:D5}.cs")).ToArray();
+        foreach (var key in keys)
+        {
+            Assert.True(cache.Set(key, "x", CacheFixture.Size(10)));
+        }
+
+        // A drain (here: a read of the hot keys) fits the sketch to the 1,500 entries held.
+        Assert.Empty(monitor.GetHotKeys(count: 5));
+        Assert.Equal(2048, tracker.SketchWidth);
+
+        for (int round = 0; round < 20; round++)
+        {
+            foreach (var key in keys.Take(50))
+            {
+                Assert.True(cache.TryGet<string>(key, out _));
+            }
+        }
+
+        Assert.True(cache.PartitionFor("a").Samples!.HasRing);
+        Assert.False(cache.PartitionFor("b").Samples!.HasRing);
+        var hot = monitor.GetHotKeys("a", count: 5);
+        Assert.Equal(5, hot.Count);
+        Assert.All(hot, h => Assert.Contains(h.Key, keys.Take(50)));
+
+        foreach (int i in Enumerable.Range(0, 10_000))
+        {
+            Assert.True(cache.Set(cache.CreateKey("b", $"g{i}"), "y", CacheFixture.Size(10)));
+        }
+
+        Assert.Empty(monitor.GetHotKeys("b", count: 5));
+        Assert.Equal(HotKeyTracker.MaxSketchWidth, tracker.SketchWidth);
+        Assert.False(cache.PartitionFor("b").Samples!.HasRing);
+    }
+}
