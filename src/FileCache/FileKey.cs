@@ -26,7 +26,7 @@ public readonly struct FileKey : IEquatable<FileKey>
     }
 
     /// <summary>A key whose hash is already known (an entry's, rebuilt from its partition and path).</summary>
-    internal FileKey(string project, int projectHash, string path, string? variant, bool ignoreCase, int hash)
+    internal FileKey(string project, int projectHash, string path, string? variant, bool ignoreCase, int hash, string? name = null)
     {
         Project = project;
         ProjectHash = projectHash;
@@ -34,6 +34,14 @@ public readonly struct FileKey : IEquatable<FileKey>
         Variant = variant;
         IgnoreCase = ignoreCase;
         _hash = hash;
+        Name = name;
+    }
+
+    /// <summary>A key with its file-name string (see <see cref="Name"/>).</summary>
+    internal FileKey(string project, int projectHash, string path, string? variant, bool ignoreCase, string? name)
+        : this(project, projectHash, path, variant, ignoreCase)
+    {
+        Name = name;
     }
 
     /// <summary>Gets the project (partition) the key belongs to.</summary>
@@ -53,6 +61,14 @@ public readonly struct FileKey : IEquatable<FileKey>
 
     internal int ProjectHash { get; }
 
+    /// <summary>
+    /// The file-name string the cache's entries of this path share (the last segment of <see cref="Path"/>, the same
+    /// characters), or null. A prepared key carries it so that a hit compares it by reference, as the entry keeps
+    /// its name and its directory's node, not the key's path. Not part of equality. One such string is only ever held
+    /// by keys, entries and files of one path of one project (under its case rule), so the same reference means the same path.
+    /// </summary>
+    internal string? Name { get; }
+
     /// <summary>Returns a key for the same file with another variant.</summary>
     /// <param name="variant">The variant name, or <see langword="null"/> for the file's own bytes.</param>
     /// <returns>The new key.</returns>
@@ -65,7 +81,7 @@ public readonly struct FileKey : IEquatable<FileKey>
         }
 
         Internal.Throw.IfInvalidVariant(variant);
-        return new FileKey(Project, ProjectHash, Path, variant, IgnoreCase);
+        return new FileKey(Project, ProjectHash, Path, variant, IgnoreCase, Name);
     }
 
     /// <inheritdoc/>

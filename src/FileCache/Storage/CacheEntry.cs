@@ -200,7 +200,7 @@ internal sealed class CacheEntry
     public string Path => IndexNode.PathOf(Name);
 
     /// <summary>The entry's key, rebuilt from its directory, name and partition (a new path string, except at the root).</summary>
-    public FileKey Key => new(Partition.Name, Partition.NameHash, Path, Variant, Partition.IgnoreCase, Hash);
+    public FileKey Key => new(Partition.Name, Partition.NameHash, Path, Variant, Partition.IgnoreCase, Hash, Name);
 
     /// <summary>Whether <paramref name="key"/> names this entry (any project); allocates nothing.</summary>
     public bool Is(in FileKey key) =>
@@ -208,7 +208,7 @@ internal sealed class CacheEntry
         && Partition is { } partition
         && key.IgnoreCase == partition.IgnoreCase
         && (ReferenceEquals(key.Project, partition.Name) || string.Equals(key.Project, partition.Name, StringComparison.Ordinal))
-        && EntryMap.PathMatches(this, key.Path, partition.IgnoreCase)
+        && (ReferenceEquals(Name, key.Name) || EntryMap.PathMatches(this, key.Path, partition.IgnoreCase))
         && string.Equals(Variant, key.Variant, StringComparison.Ordinal);
 
     /// <summary>True when the entry has an absolute or sliding expiration.</summary>

@@ -335,7 +335,7 @@ internal sealed partial class DefaultFileCache
             return shared;
         }
 
-        return partition.Paths.Place(key.Path, out name);
+        return partition.Paths.Place(key, out name);
     }
 
     /// <summary>Fences the load of <paramref name="key"/> under way, if any: its result is not cached, and the next reader starts afresh. Caller holds the store lock.</summary>

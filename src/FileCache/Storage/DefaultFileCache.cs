@@ -175,7 +175,25 @@ internal sealed partial class DefaultFileCache : IFileCache
         var partition = GetPartition(project);
         Throw.IfInvalidVariant(variant);
         string normalized = PathNormalizer.Normalize(path, partition.Root, partition.IgnoreCase, nameof(path));
-        return new FileKey(partition.Name, partition.NameHash, normalized, variant, partition.IgnoreCase);
+        var key = new FileKey(partition.Name, partition.NameHash, normalized, variant, partition.IgnoreCase);
+        return new FileKey(partition.Name, partition.NameHash, normalized, variant, partition.IgnoreCase, key.GetHashCode(), NameFor(partition, key));
+    }
+
+    /// <summary>
+    /// The name string a prepared key carries, so that its hits compare the entry's name by reference: the entry's own
+    /// when the key is cached under that very name (same characters), else a copy of the key's last segment, which the
+    /// entry a load of this key makes then shares (the path itself at the project's root).
+    /// </summary>
+    private static string NameFor(Partition partition, in FileKey key)
+    {
+        string path = key.Path;
+        int slash = path.LastIndexOf('/');
+        if (partition.Map.TryGetValue(key, out var entry) && path.AsSpan(slash + 1).SequenceEqual(entry.Name))
+        {
+            return entry.Name;
+        }
+
+        return slash < 0 ? path : path.Substring(slash + 1);
     }
 
     /// <inheritdoc/>

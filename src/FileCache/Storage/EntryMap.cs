@@ -159,8 +159,10 @@ internal sealed class EntryMap
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Matches(CacheEntry entry, in FileKey key) =>
-        // A tombstone's directory and name contain NUL, so it never matches.
-        PathMatches(entry, key.Path, _ignoreCase)
+        // A tombstone's directory and name contain NUL, so it never matches. A prepared key that carries the entry's
+        // name string is the entry's path (one name string is only ever held for one path): a reference compare, as a
+        // hit reads no other object; any other key compares its path with the directory's and the name.
+        (ReferenceEquals(entry.Name, key.Name) || PathMatches(entry, key.Path, _ignoreCase))
         && (key.Variant is null ? !entry.HasVariant : string.Equals(entry.Variant, key.Variant, StringComparison.Ordinal))
         && key.IgnoreCase == _ignoreCase;
 

@@ -45,7 +45,7 @@ internal readonly struct FileOrigin
     public FileOrigin(Invalidation.PathIndex index, in FileKey key)
     {
         System.Diagnostics.Debug.Assert(key.Variant is null, "A file's origin names the file's own bytes.");
-        _owner = index.Place(key.Path, out string name);
+        _owner = index.Place(key, out string name);
         _name = name;
     }
 
@@ -57,7 +57,7 @@ internal readonly struct FileOrigin
     }
 
     public FileKey Key => _owner is Invalidation.PathNode { Project: { } project } directory
-        ? new FileKey(project.Name, project.NameHash, directory.PathOf(_name!), null, project.IgnoreCase)
+        ? new FileKey(project.Name, project.NameHash, directory.PathOf(_name!), null, project.IgnoreCase, _name)
         : ((GivenPath)_owner).Key;
 
     /// <summary>The absolute path the bytes came from (a new string per call for a joined path).</summary>

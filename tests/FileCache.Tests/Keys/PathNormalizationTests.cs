@@ -86,9 +86,12 @@ public sealed class PathNormalizationTests : IDisposable
     }
 
     [Fact]
-    public void CreateKey_CanonicalPath_AllocatesNothing()
+    public void CreateKey_CanonicalPathOfACachedFile_AllocatesNothing()
     {
         string path = new("src/dir/a.cs".AsSpan());
+        Assert.True(_cache.Set(_cache.CreateKey("p", path), "file"));
+        Assert.True(_cache.Set(_cache.CreateKey("ci", path), "file"));
+        Assert.True(_cache.Set(_cache.CreateKey("p", path, "ast"), "model"));
         var key = _cache.CreateKey("p", path); // warm-up: JIT, statics
         key = _cache.CreateKey("ci", path);
         key = _cache.CreateKey("p", path, "ast");
@@ -105,6 +108,29 @@ public sealed class PathNormalizationTests : IDisposable
 
         Assert.Equal(0, allocated);
         Assert.Same(path, key.Path);
+    }
+
+    [Fact]
+    public void CreateKey_PathNotCachedYet_AllocatesOnlyTheNameItsEntryThenShares()
+    {
+        string path = new("src/dir/b.cs".AsSpan());
+        _ = _cache.CreateKey("p", path); // warm-up: JIT, statics
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var key = _cache.CreateKey("p", path);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // The file name ("b.cs"), once: the load of this key does not make it again.
+        Assert.Equal(FileCache.Storage.DefaultFileCache.StringBytes("b.cs"), allocated);
+        Assert.Equal("b.cs", key.Name);
+        Assert.True(_cache.Set(key, "value"));
+        Assert.True(((FileCache.Storage.DefaultFileCache)_cache).PartitionFor("p").Map.TryGetValue(key, out var entry));
+        Assert.Same(key.Name, entry.Name);
+
+        // A key made now is given the entry's name; one made from the root's path is that path.
+        Assert.Same(entry.Name, _cache.CreateKey("p", new string(path.AsSpan())).Name);
+        string atRoot = new("c.cs".AsSpan());
+        Assert.Same(atRoot, _cache.CreateKey("p", atRoot).Name);
     }
 
     [Fact]

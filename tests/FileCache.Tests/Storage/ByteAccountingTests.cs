@@ -34,10 +34,13 @@ public class ByteAccountingTests(ITestOutputHelper output)
         long countedBefore = cache.GetStatistics().Total.Bytes;
 
         // The keys (and their path strings) are the caller's, made before the measured window: an entry keeps only its
-        // file name and its directory's node, never its key's path.
+        // file name and its directory's node, never its key's path. A prepared key of a path not cached yet carries the
+        // name string its entry will share: these keys do not, so the names are made (and measured) in the window, as
+        // for a key the cache makes from a path.
         for (int i = 0; i < keys.Length; i++)
         {
-            keys[i] = cache.CreateKey("p", $"src/module-{i / 100:D4}/file-{i:D8}.cs");
+            var prepared = cache.CreateKey("p", $"src/module-{i / 100:D4}/file-{i:D8}.cs");
+            keys[i] = new FileKey(prepared.Project, prepared.ProjectHash, prepared.Path, null, prepared.IgnoreCase);
         }
 
         long before = GC.GetTotalMemory(forceFullCollection: true);

@@ -226,7 +226,7 @@ public sealed class EntryPlaceTests
         long reads = 0;
         while (!stop.IsCancellationRequested)
         {
-            var node = partition.Paths.Place("stable/deep/kept.cs", out string name);
+            var node = partition.Paths.Place("stable/deep/kept.cs", null, out string name);
             Assert.Equal("stable/deep", node.DirectoryPath);
             Assert.Equal("kept.cs", name);
             Assert.True(node.InTrie);
