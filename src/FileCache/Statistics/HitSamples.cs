@@ -5,8 +5,9 @@ namespace FileCache.Statistics;
 /// <summary>
 /// A partition's ring of sampled hits and its top keys. A sampled hit stores its entry in the next slot (a plain
 /// reference store: no allocation, no lock, no atomic); concurrent sampled hits that take the same slot overwrite
-/// each other, which only thins the sample. <see cref="HotKeyTracker"/> drains the ring. The ring (2 KB) is made by
-/// the project's first sampled hit, so a project nobody reads from does not pay for it.
+/// each other, which only thins the sample. <see cref="HotKeyTracker"/> drains the ring. The ring (2 KB) is made with
+/// the project's first entry (<see cref="Prepare"/>, from the store, so no hit allocates it), and a project that
+/// never held one does not pay for it.
 /// </summary>
 internal sealed class HitSamples
 {
@@ -35,7 +36,16 @@ internal sealed class HitSamples
         return slot == SlotCount - 1;
     }
 
-    /// <summary>Gets a value indicating whether the ring was made (by a sampled hit).</summary>
+    /// <summary>Makes the ring if it was not made yet (the store calls it when the project gets its first entry).</summary>
+    public void Prepare()
+    {
+        if (Volatile.Read(ref _slots) is null)
+        {
+            MakeSlots();
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the ring was made.</summary>
     public bool HasRing => Volatile.Read(ref _slots) is not null;
 
     /// <summary>Takes the stored samples (caller holds the drain lock); a slot written meanwhile may be lost, which only thins the sample.</summary>
@@ -58,7 +68,7 @@ internal sealed class HitSamples
         }
     }
 
-    /// <summary>The first sampled hit makes the ring; of two racing, both store into the one that was published.</summary>
+    /// <summary>Makes the ring (a hit only makes it if it raced the store's <see cref="Prepare"/>); of two racing, both store into the one that was published.</summary>
     private CacheEntry?[] MakeSlots()
     {
         Interlocked.CompareExchange(ref _slots, new CacheEntry?[SlotCount], null);

@@ -6,8 +6,9 @@ namespace FileCache.Statistics;
 /// A histogram of non-negative values in logarithmic buckets: values below 8 have a bucket each; above, every
 /// power of two is split into 8 equal buckets, so a reported percentile is within 12.5% of the true value.
 /// Buckets are Interlocked counters: recording takes no lock and any number of threads may record at once.
-/// The buckets (4 KB) are made by the first value recorded, so a histogram nothing was recorded in (the
-/// invalidation latencies of a cache never invalidated, the hit latencies of one never hit) costs 40 bytes.
+/// The buckets (4 KB) are made by the first value recorded (or by <see cref="Prepare"/>), so a histogram nothing
+/// was recorded in (the invalidation latencies of a cache never invalidated, the hit latencies of an empty one)
+/// costs 40 bytes.
 /// </summary>
 internal sealed class LogHistogram
 {
@@ -59,6 +60,12 @@ internal sealed class LogHistogram
     }
 
     public long Sum => Volatile.Read(ref _sum);
+
+    /// <summary>Gets a value indicating whether the buckets were made.</summary>
+    public bool HasBuckets => Volatile.Read(ref _buckets) is not null;
+
+    /// <summary>Makes the buckets now, so that a path that must not allocate (a hit) never makes them.</summary>
+    public void Prepare() => Buckets();
 
     public long Max => Volatile.Read(ref _max);
 

@@ -56,6 +56,20 @@ internal sealed class CacheObserver : IDisposable
     public HitSamples? NewSamples() => Enabled ? HotKeys.NewSamples() : null;
 
     /// <summary>
+    /// Called by the store (under its lock) when a project gets its first entry: makes what a sampled hit of that
+    /// project writes to (its sample ring, the hit-latency buckets), so that no hit allocates them, while a cache or
+    /// project that never held an entry does not hold them either.
+    /// </summary>
+    public void PrepareForHits(Partition partition)
+    {
+        partition.Samples?.Prepare();
+        if (_timingThreshold != 0)
+        {
+            HitLatency.Prepare();
+        }
+    }
+
+    /// <summary>
     /// A sampled hit (one in <see cref="SampleRate"/>): its entry goes to the partition's sample ring; one in
     /// the timing rate also repeats the lookup between two clock reads. A hit's own duration cannot be measured
     /// without reading the clock on every hit (a clock read costs more than a hit), so the probe measures the

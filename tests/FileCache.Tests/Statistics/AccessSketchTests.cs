@@ -6,7 +6,8 @@ namespace FileCache.Tests.Statistics;
 
 /// <summary>
 /// The hot-key sketch starts narrow and widens with the entries the cache holds, never past its maximum, keeping the
-/// counts it had; the per-project sample rings and top-key tables are made only by a project's first sampled hit.
+/// counts it had; a project's sample ring and the hit-latency buckets are made with the first entry (so no hit makes
+/// them), and not at all for a project that never held one.
 /// </summary>
 public class AccessSketchTests
 {
@@ -65,17 +66,23 @@ public class AccessSketchTests
     }
 
     [Fact]
-    public void CacheSketch_GrowsWithTheEntriesHeld_UpToItsMaximum_AndUnreadProjectsKeepNoRing()
+    public void CacheSketch_GrowsWithTheEntriesHeld_UpToItsMaximum_AndEmptyProjectsKeepNoRing()
     {
-        using var cache = CacheFixture.Create(100_000_000, new FakeTimeProvider(), o => o.Statistics.HitSampleRate = 4, "a", "b");
+        using var cache = CacheFixture.Create(100_000_000, new FakeTimeProvider(), o => o.Statistics.HitSampleRate = 4, "a", "b", "empty");
         var tracker = cache.HotKeysState;
         var monitor = CacheMonitor.For(cache);
         Assert.Equal(AccessSketch.MinWidth, tracker.SketchWidth);
         Assert.False(cache.PartitionFor("a").Samples!.HasRing);
-        Assert.False(cache.LatencyState.Invalidations.Sum > 0);
+        Assert.False(cache.LatencyState.Hits.HasBuckets);
 
         var keys = Enumerable.Range(0, 1500).Select(i => cache.CreateKey("a", $"src/f{i:D5}.cs")).ToArray();
-        foreach (var key in keys)
+        Assert.True(cache.Set(keys[0], "x", CacheFixture.Size(10)));
+
+        // The first entry makes what a sampled hit writes to: no hit allocates them.
+        Assert.True(cache.PartitionFor("a").Samples!.HasRing);
+        Assert.True(cache.LatencyState.Hits.HasBuckets);
+        Assert.False(cache.PartitionFor("b").Samples!.HasRing);
+        foreach (var key in keys.Skip(1))
         {
             Assert.True(cache.Set(key, "x", CacheFixture.Size(10)));
         }
@@ -92,8 +99,6 @@ public class AccessSketchTests
             }
         }
 
-        Assert.True(cache.PartitionFor("a").Samples!.HasRing);
-        Assert.False(cache.PartitionFor("b").Samples!.HasRing);
         var hot = monitor.GetHotKeys("a", count: 5);
         Assert.Equal(5, hot.Count);
         Assert.All(hot, h => Assert.Contains(h.Key, keys.Take(50)));
@@ -105,6 +110,8 @@ public class AccessSketchTests
 
         Assert.Empty(monitor.GetHotKeys("b", count: 5));
         Assert.Equal(HotKeyTracker.MaxSketchWidth, tracker.SketchWidth);
-        Assert.False(cache.PartitionFor("b").Samples!.HasRing);
+        Assert.True(cache.PartitionFor("b").Samples!.HasRing);
+        Assert.False(cache.PartitionFor("empty").Samples!.HasRing);
+        Assert.False(cache.LatencyState.Invalidations.HasBuckets);
     }
 }
