@@ -31,8 +31,8 @@ internal sealed class HotKeyTracker
         _consume = Consume;
     }
 
-    /// <summary>The sketch's widest row: 64 KB of counters, reached when the cache holds 4,096 entries or more.</summary>
-    public const int MaxSketchWidth = 4096;
+    /// <summary>The sketch's widest row: 32 KB of counters, reached when the cache holds over 2,048 entries.</summary>
+    public const int MaxSketchWidth = AccessSketch.MaxWidth;
 
     public HitSamples NewSamples() => new(_hotKeyCount);
 

@@ -37,6 +37,29 @@ public class AccessSketchTests
     }
 
     [Fact]
+    public void OneKeyCountedWithoutEnd_NeverWrapsItsSixteenBitCounters()
+    {
+        var sketch = new AccessSketch(maxWidth: int.MaxValue);
+        sketch.EnsureCapacity(long.MaxValue);
+        Assert.Equal(AccessSketch.MaxWidth, sketch.Width);
+
+        int previous = 0;
+        int halvings = 0;
+        for (int i = 0; i < 300_000; i++)
+        {
+            int estimate = sketch.Increment(12345);
+
+            // Only a halving lowers the count: a 16-bit counter that wrapped would fall to near zero instead.
+            Assert.True(estimate > previous || sketch.Halvings > halvings, $"estimate fell from {previous} to {estimate} at {i}");
+            Assert.InRange(estimate, 1, 10 * AccessSketch.MaxWidth);
+            previous = estimate;
+            halvings = sketch.Halvings;
+        }
+
+        Assert.True(sketch.Halvings >= 5);
+    }
+
+    [Fact]
     public void Widening_KeepsEveryKeysEstimate()
     {
         var sketch = new AccessSketch(maxWidth: 4096);
