@@ -33,6 +33,7 @@ public class HitBenchmarks
     private static readonly TimeSpan LongTime = TimeSpan.FromDays(1);
 
     private string[] _paths = null!;
+    private string[] _pathCopies = null!;
     private FileKey[] _keys = null!;
     private ConcurrentDictionary<string, byte[]> _dictionary = null!;
     private IFileCache _fileCache = null!;
@@ -52,6 +53,10 @@ public class HitBenchmarks
     public void Setup()
     {
         _paths = BenchmarkData.Paths(KeyCount);
+
+        // The same paths in other strings: a caller that builds its path per request (from a request, a file event),
+        // so no lookup can match it by reference.
+        _pathCopies = Array.ConvertAll(_paths, p => new string(p.AsSpan()));
         byte[][] values = BenchmarkData.Values(KeyCount, ValueBytes);
 
         _dictionary = new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
@@ -88,6 +93,8 @@ public class HitBenchmarks
             (nameof(ConcurrentDictionary_TryGetValue), ConcurrentDictionary_TryGetValue()),
             (nameof(FileCache_TryGet_PreparedKey), FileCache_TryGet_PreparedKey()),
             (nameof(FileCache_TryGet_ProjectPath), FileCache_TryGet_ProjectPath()),
+            (nameof(ConcurrentDictionary_TryGetValue_CopiedPath), ConcurrentDictionary_TryGetValue_CopiedPath()),
+            (nameof(FileCache_TryGet_ProjectPath_CopiedPath), FileCache_TryGet_ProjectPath_CopiedPath()),
             (nameof(MemoryCache_TryGetValue), MemoryCache_TryGetValue()),
             (nameof(BitFaster_ConcurrentLru_TryGet), BitFaster_ConcurrentLru_TryGet()),
             (nameof(FusionCache_TryGet), FusionCache_TryGet()),
@@ -154,6 +161,42 @@ public class HitBenchmarks
     {
         var cache = _fileCache;
         string[] paths = _paths;
+        long total = 0;
+        for (int i = 0; i < paths.Length; i++)
+        {
+            if (cache.TryGet<byte[]>(BenchmarkData.Project, paths[i], out var value))
+            {
+                total += value.Length;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>As <see cref="ConcurrentDictionary_TryGetValue"/>, with paths in strings other than the stored keys'.</summary>
+    [Benchmark(OperationsPerInvoke = KeyCount)]
+    public long ConcurrentDictionary_TryGetValue_CopiedPath()
+    {
+        var cache = _dictionary;
+        string[] paths = _pathCopies;
+        long total = 0;
+        for (int i = 0; i < paths.Length; i++)
+        {
+            if (cache.TryGetValue(paths[i], out byte[]? value))
+            {
+                total += value.Length;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>As <see cref="FileCache_TryGet_ProjectPath"/>, with paths in strings other than those the keys were made from.</summary>
+    [Benchmark(OperationsPerInvoke = KeyCount)]
+    public long FileCache_TryGet_ProjectPath_CopiedPath()
+    {
+        var cache = _fileCache;
+        string[] paths = _pathCopies;
         long total = 0;
         for (int i = 0; i < paths.Length; i++)
         {

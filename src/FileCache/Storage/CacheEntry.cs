@@ -16,7 +16,6 @@ internal sealed class CacheEntry
     /// <summary>Creates a list sentinel (of the eviction lists or an expiry bucket) or the map's tombstone.</summary>
     public CacheEntry()
     {
-        Partition = null!;
         Name = "\0";
         IndexNode = NoDirectory;
         Prev = Next = this;
@@ -29,7 +28,7 @@ internal sealed class CacheEntry
         IndexNode = directory;
         Name = name;
         Hash = key.GetHashCode();
-        Partition = partition;
+        System.Diagnostics.Debug.Assert(ReferenceEquals(directory.Project, partition.Identity), "An entry's directory node is of its partition's path index.");
         Value = value;
         if (absoluteExpiresAt != long.MaxValue || slidingTicks != 0)
         {
@@ -77,7 +76,8 @@ internal sealed class CacheEntry
 
     public bool HasVariant => _hasVariant;
 
-    public readonly Partition Partition;
+    /// <summary>The entry's project, through its directory's node (8 bytes an entry does not keep); null for sentinels and the tombstone.</summary>
+    public Partition Partition => IndexNode.Project?.Partition!;
     public readonly object? Value;
 
     private readonly int _size;

@@ -12,7 +12,7 @@ internal sealed partial class DefaultFileCache
     /// map node) and its share of the map's slot array (2 to 4 slots of 8 bytes). Measured (retained heap per entry
     /// after full collections, 64-bit): ByteAccountingTests checks it stays within 5 %.
     /// </summary>
-    internal const long EntryOverhead = 144;
+    internal const long EntryOverhead = 136;
 
     /// <summary>
     /// Bytes counted on top of <see cref="EntryOverhead"/> for an entry of a project with a quota: the side object that
@@ -21,11 +21,11 @@ internal sealed partial class DefaultFileCache
     internal const long QuotaSideOverhead = 72;
 
     /// <summary>
-    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> object (64: its origin, packed
+    /// Bytes counted besides its content for a file value: the <see cref="CachedFile"/> object (56: its origin, packed
     /// facts and the content array's reference) and its content array's header. Its paths are not stored (it shares the entry's
     /// name and directory node; the full path is joined from the project's root when asked for). Measured like <see cref="EntryOverhead"/>.
     /// </summary>
-    internal const long CachedFileOverhead = 88;
+    internal const long CachedFileOverhead = 80;
 
     /// <summary>
     /// Bytes counted besides its block for a file held LZ4-compressed: the <c>CompressedFile</c> object (its origin and

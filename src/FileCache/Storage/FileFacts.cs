@@ -34,6 +34,20 @@ internal readonly struct FileFacts
         }
     }
 
+    /// <summary>Facts from their inline part and their rare rest (how a <see cref="CachedFile"/> keeps them: the rest rides with its content).</summary>
+    public FileFacts(PackedFacts packed, FactsExtra? extra)
+    {
+        _lastWrite = packed.LastWrite;
+        _readAtUtcTicks = packed.ReadAtUtcTicks;
+        _extra = extra;
+    }
+
+    /// <summary>The 16 bytes every file keeps inline.</summary>
+    public PackedFacts Packed => new(_lastWrite, _readAtUtcTicks);
+
+    /// <summary>What only some files need, or null.</summary>
+    public FactsExtra? Extra => _extra;
+
     /// <summary>The version of a file whose content (or, compressed, original) length is <paramref name="contentLength"/>.</summary>
     public FileVersion Version(long contentLength) => _extra is { } extra
         ? new(extra.Length, Rebuild((long)(_lastWrite & TicksMask), extra.LastWriteOffsetMinutes), extra.ContentHash)
@@ -69,3 +83,6 @@ internal sealed class FactsExtra(long length, short lastWriteOffsetMinutes, shor
 
     public UInt128? ContentHash { get; } = contentHash;
 }
+
+/// <summary>The part of <see cref="FileFacts"/> every file keeps inline (16 bytes): the last write with the two flags, and the read time.</summary>
+internal readonly record struct PackedFacts(ulong LastWrite, long ReadAtUtcTicks);

@@ -11,6 +11,9 @@ internal sealed class ProjectIdentity(string name, int nameHash, bool ignoreCase
 
     /// <summary>The canonical root, or null for a project without one.</summary>
     public string? Root { get; } = root;
+
+    /// <summary>The project's partition (set once, by the partition that makes this identity): an entry reaches its partition through its directory's node.</summary>
+    public Partition Partition { get; init; } = null!;
 }
 
 /// <summary>A full path given as it is (not joined from a project's root), with the key it belongs to.</summary>

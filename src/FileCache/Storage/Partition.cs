@@ -13,7 +13,7 @@ internal sealed class Partition
         Root = canonicalRoot;
         IgnoreCase = options.IgnoreCase;
         Quota = options.MaxBytes ?? long.MaxValue;
-        Identity = new ProjectIdentity(Name, NameHash, IgnoreCase, canonicalRoot);
+        Identity = new ProjectIdentity(Name, NameHash, IgnoreCase, canonicalRoot) { Partition = this };
         Paths = new Invalidation.PathIndex(options.IgnoreCase, Identity);
         Map = new EntryMap(options.IgnoreCase);
         Hits = Counters.Hits;
