@@ -26,7 +26,7 @@ public readonly struct FileKey : IEquatable<FileKey>
     }
 
     /// <summary>A key whose hash is already known (an entry's, rebuilt from its partition and path).</summary>
-    internal FileKey(string project, int projectHash, string path, string? variant, bool ignoreCase, int hash, string? name = null)
+    internal FileKey(string project, int projectHash, string path, string? variant, bool ignoreCase, int hash, Storage.FileName name = default)
     {
         Project = project;
         ProjectHash = projectHash;
@@ -38,7 +38,7 @@ public readonly struct FileKey : IEquatable<FileKey>
     }
 
     /// <summary>A key with its file-name string (see <see cref="Name"/>).</summary>
-    internal FileKey(string project, int projectHash, string path, string? variant, bool ignoreCase, string? name)
+    internal FileKey(string project, int projectHash, string path, string? variant, bool ignoreCase, Storage.FileName name)
         : this(project, projectHash, path, variant, ignoreCase)
     {
         Name = name;
@@ -67,7 +67,7 @@ public readonly struct FileKey : IEquatable<FileKey>
     /// its name and its directory's node, not the key's path. Not part of equality. One such string is only ever held
     /// by keys, entries and files of one path of one project (under its case rule), so the same reference means the same path.
     /// </summary>
-    internal string? Name { get; }
+    internal Storage.FileName Name { get; }
 
     /// <summary>Returns a key for the same file with another variant.</summary>
     /// <param name="variant">The variant name, or <see langword="null"/> for the file's own bytes.</param>

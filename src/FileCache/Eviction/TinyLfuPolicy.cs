@@ -400,6 +400,16 @@ internal sealed class TinyLfuPolicy
 
     private static uint Mix(uint hash, string text) => (Chars(hash, text) ^ 0xFFFF) * 16777619;
 
+    private static uint Mix(uint hash, Storage.FileName name)
+    {
+        for (int i = 0; i < name.Length; i++)
+        {
+            hash = (hash ^ name[i]) * 16777619;
+        }
+
+        return (hash ^ 0xFFFF) * 16777619;
+    }
+
     private static uint Chars(uint hash, string text)
     {
         foreach (char c in text)

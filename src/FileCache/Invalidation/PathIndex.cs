@@ -11,7 +11,7 @@ namespace FileCache.Invalidation;
 /// event, an enumeration).
 /// </summary>
 /// <remarks>
-/// Changes run under the store lock. A load finds its directory's node without the lock (<see cref="Place(in FileKey, out string)"/>): a
+/// Changes run under the store lock. A load finds its directory's node without the lock (<see cref="Place(in FileKey, out Storage.FileName)"/>): a
 /// node's few children are an array copied, changed and published whole, its many a concurrent dictionary, so a reader
 /// walking the trie never sees a level half-changed. A directory the trie does not have yet gets a node of its own that the
 /// trie adopts when the entry is indexed (<see cref="Add"/>), so the file read and its entry share one node.
@@ -45,22 +45,22 @@ internal sealed class PathIndex
     /// no lock. The node is the trie's when the directory is indexed, else a new one the trie adopts when an entry of it
     /// is indexed.
     /// </summary>
-    public PathNode Place(in FileKey key, out string name) => Place(key.Path, key.Name, out name);
+    public PathNode Place(in FileKey key, out Storage.FileName name) => Place(key.Path, key.Name, out name);
 
     /// <summary>
-    /// As <see cref="Place(in FileKey, out string)"/>, for a path; <paramref name="knownName"/> is its name string when
+    /// As <see cref="Place(in FileKey, out Storage.FileName)"/>, for a path; <paramref name="knownName"/> is its name string when
     /// known (a prepared key's, which the entry then shares, so the key's hits compare it by reference).
     /// </summary>
-    public PathNode Place(string path, string? knownName, out string name)
+    public PathNode Place(string path, Storage.FileName knownName, out Storage.FileName name)
     {
         int slash = path.LastIndexOf('/');
         if (slash < 0)
         {
-            name = knownName ?? path;
+            name = knownName.IsNull ? Storage.FileName.Of(path) : knownName;
             return Root;
         }
 
-        name = knownName ?? path.Substring(slash + 1);
+        name = knownName.IsNull ? Storage.FileName.Copy(path.AsSpan(slash + 1)) : knownName;
         var directory = path.AsSpan(0, slash);
 
         // Files of one directory often come together: the last directory placed is tried first. A hint read and written
@@ -163,7 +163,7 @@ internal sealed class PathIndex
             var name = path.AsSpan(slash + 1);
             for (var entry = parent.First; entry is not null; entry = entry.IndexNext)
             {
-                if (name.Equals(entry.Name, _segments.Comparison))
+                if (entry.Name.Is(name, _segments.Comparison))
                 {
                     keys.Add(entry.Key);
                 }

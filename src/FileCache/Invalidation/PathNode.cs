@@ -5,7 +5,7 @@ namespace FileCache.Invalidation;
 /// <summary>One directory of a <see cref="PathIndex"/>: its path, held once for the files in it.</summary>
 internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectIdentity? project)
 {
-    /// <summary>Children kept in an array (scanned) up to this many; a dictionary beyond.</summary>
+    /// <summary>Children kept in an array (scanned) up to this many; a <see cref="ChildTable"/> beyond.</summary>
     private const int MaxArrayChildren = 8;
 
     /// <summary>The directory's normalized path relative to the project's root; empty for the root.</summary>
@@ -22,9 +22,9 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
 
     /// <summary>
     /// Subdirectories: null, an exact-size array (a few: most directories have none or a few, and a dictionary costs
-    /// about 200 bytes), replaced whole under the store lock; or, past <see cref="MaxArrayChildren"/>, a concurrent
-    /// dictionary by segment, changed in place under the store lock (copying a large one on every change cost an insert
-    /// hundreds of bytes where directories come and go). Read without the lock.
+    /// about 200 bytes), replaced whole under the store lock; or, past <see cref="MaxArrayChildren"/>, a
+    /// <see cref="ChildTable"/> by segment, changed in place under the store lock (copying a large array on every change
+    /// cost an insert hundreds of bytes where directories come and go). Read without the lock.
     /// </summary>
     private object? _children;
 
@@ -43,7 +43,7 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
     public bool IsEmpty => First is null && _children is null && (Targets is null || Targets.Count == 0);
 
     /// <summary>The normalized relative path of the file <paramref name="name"/> in this directory (a new string, except at the root).</summary>
-    public string PathOf(string name) => DirectoryPath.Length == 0 ? name : string.Concat(DirectoryPath, "/", name);
+    public string PathOf(Storage.FileName name) => name.After(DirectoryPath);
 
     /// <summary>The child of that segment, if any; safe without the lock.</summary>
     public PathNode? FindChild(ReadOnlySpan<char> segment, StringComparison comparison)
@@ -60,8 +60,8 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
                 }
 
                 return null;
-            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
-                return dictionary.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(segment, out var found) ? found : null;
+            case ChildTable table:
+                return table.Find(segment);
             default:
                 return null;
         }
@@ -79,17 +79,12 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
                 Volatile.Write(ref _children, larger);
                 break;
             case PathNode[] array:
-                var made = new System.Collections.Concurrent.ConcurrentDictionary<string, PathNode>(concurrencyLevel: 1, capacity: array.Length * 2, comparer);
-                foreach (var existing in array)
-                {
-                    made.TryAdd(existing.DirectoryPath, existing);
-                }
-
-                made.TryAdd(child.DirectoryPath, child);
+                var made = new ChildTable(array, comparer.Comparison);
+                made.Add(child);
                 Volatile.Write(ref _children, made);
                 break;
-            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
-                dictionary.TryAdd(child.DirectoryPath, child);
+            case ChildTable table:
+                table.Add(child);
                 break;
             default:
                 Volatile.Write(ref _children, new[] { child });
@@ -105,11 +100,11 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
             case PathNode[] array:
                 Volatile.Write<object?>(ref _children, array.Length == 1 ? null : Array.FindAll(array, c => !ReferenceEquals(c, child)));
                 break;
-            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
-                dictionary.TryRemove(new KeyValuePair<string, PathNode>(child.DirectoryPath, child));
-                if (dictionary.Count <= MaxArrayChildren / 2)
+            case ChildTable table:
+                table.Remove(child);
+                if (table.Count <= MaxArrayChildren / 2)
                 {
-                    Volatile.Write<object?>(ref _children, dictionary.IsEmpty ? null : dictionary.Values.ToArray());
+                    Volatile.Write<object?>(ref _children, table.Count == 0 ? null : table.Children().ToArray());
                 }
 
                 break;
@@ -128,10 +123,10 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
                 }
 
                 break;
-            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
-                foreach (var pair in dictionary)
+            case ChildTable table:
+                foreach (var child in table.Children())
                 {
-                    stack.Push(pair.Value);
+                    stack.Push(child);
                 }
 
                 break;
@@ -140,7 +135,7 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
 
     /// <summary>
     /// Heap bytes of this node and its subtree's nodes (for footprint figures): each node (72), its path string, and its
-    /// children's array (24 + 8 per child) or concurrent dictionary (about 200 + 56 per child). Entries and targets are not counted.
+    /// children's array (24 + 8 per child) or table (56 + 8 per slot, two or more slots a child). Entries and targets are not counted.
     /// </summary>
     public long SubtreeBytes()
     {
@@ -155,11 +150,11 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
                 }
 
                 break;
-            case System.Collections.Concurrent.ConcurrentDictionary<string, PathNode> dictionary:
-                bytes += 200 + (56L * dictionary.Count);
-                foreach (var pair in dictionary)
+            case ChildTable table:
+                bytes += table.Bytes;
+                foreach (var child in table.Children())
                 {
-                    bytes += pair.Value.SubtreeBytes();
+                    bytes += child.SubtreeBytes();
                 }
 
                 break;

@@ -16,14 +16,14 @@ internal sealed class CacheEntry
     /// <summary>Creates a list sentinel (of the eviction lists or an expiry bucket) or the map's tombstone.</summary>
     public CacheEntry()
     {
-        Name = "\0";
+        Name = FileName.Of("\0");
         IndexNode = NoDirectory;
         Prev = Next = this;
         Side = new EntrySide { Expiry = new EntryExpiry(long.MaxValue, 0, 0) };
         Side.PartPrev = Side.PartNext = this;
     }
 
-    public CacheEntry(in FileKey key, Invalidation.PathNode directory, string name, Partition partition, object? value, long size, long absoluteExpiresAt, long slidingTicks, long now)
+    public CacheEntry(in FileKey key, Invalidation.PathNode directory, FileName name, Partition partition, object? value, long size, long absoluteExpiresAt, long slidingTicks, long now)
     {
         IndexNode = directory;
         Name = name;
@@ -66,7 +66,7 @@ internal sealed class CacheEntry
     private static readonly Invalidation.PathNode NoDirectory = new("\0", null, null);
 
     /// <summary>The file's name, the last segment of its key's path (the key's path itself at the project's root).</summary>
-    public readonly string Name;
+    public readonly FileName Name;
 
     /// <summary>The key's variant, null for a file's own bytes (kept on the side object: a file's entry pays nothing for it).</summary>
     public string? Variant => _hasVariant ? Side!.Variant : null;
@@ -208,7 +208,7 @@ internal sealed class CacheEntry
         && Partition is { } partition
         && key.IgnoreCase == partition.IgnoreCase
         && (ReferenceEquals(key.Project, partition.Name) || string.Equals(key.Project, partition.Name, StringComparison.Ordinal))
-        && (ReferenceEquals(Name, key.Name) || EntryMap.PathMatches(this, key.Path, partition.IgnoreCase))
+        && (Name.Same(key.Name) || EntryMap.PathMatches(this, key.Path, partition.IgnoreCase))
         && string.Equals(Variant, key.Variant, StringComparison.Ordinal);
 
     /// <summary>True when the entry has an absolute or sliding expiration.</summary>

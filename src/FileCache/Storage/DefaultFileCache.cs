@@ -185,16 +185,16 @@ internal sealed partial class DefaultFileCache : IFileCache
     /// when the key is cached under that very name (same characters), else a copy of the key's last segment, which the
     /// entry a load of this key makes then shares (the path itself at the project's root).
     /// </summary>
-    private static string NameFor(Partition partition, in FileKey key)
+    private static FileName NameFor(Partition partition, in FileKey key)
     {
         string path = key.Path;
         int slash = path.LastIndexOf('/');
-        if (partition.Map.TryGetValue(key, out var entry) && path.AsSpan(slash + 1).SequenceEqual(entry.Name))
+        if (partition.Map.TryGetValue(key, out var entry) && entry.Name.Is(path.AsSpan(slash + 1), StringComparison.Ordinal))
         {
             return entry.Name;
         }
 
-        return slash < 0 ? path : path.Substring(slash + 1);
+        return slash < 0 ? FileName.Of(path) : FileName.Copy(path.AsSpan(slash + 1));
     }
 
     /// <inheritdoc/>

@@ -75,9 +75,11 @@ internal sealed class EntryMap
 
         Volatile.Write(ref _slots[free], entry);
         _count++;
-        if ((_count + _tombstones) * 2 > _slots.Length)
+        // At most five eighths full (linear probing stays short: about 1.8 probes a hit at the most, 1.4 on average),
+        // rebuilt at twice the size, or at the same size when tombstones made most of it.
+        if ((_count + _tombstones) * 8 > _slots.Length * 5)
         {
-            Rebuild(_count * 4 > _slots.Length ? _slots.Length * 2 : _slots.Length);
+            Rebuild(_count * 8 > _slots.Length * 3 ? _slots.Length * 2 : _slots.Length);
         }
     }
 
@@ -162,7 +164,7 @@ internal sealed class EntryMap
         // A tombstone's directory and name contain NUL, so it never matches. A prepared key that carries the entry's
         // name string is the entry's path (one name string is only ever held for one path): a reference compare, as a
         // hit reads no other object; any other key compares its path with the directory's and the name.
-        (ReferenceEquals(entry.Name, key.Name) || PathMatches(entry, key.Path, _ignoreCase))
+        (entry.Name.Same(key.Name) || PathMatches(entry, key.Path, _ignoreCase))
         && (key.Variant is null ? !entry.HasVariant : string.Equals(entry.Variant, key.Variant, StringComparison.Ordinal))
         && key.IgnoreCase == _ignoreCase;
 
@@ -173,12 +175,13 @@ internal sealed class EntryMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool PathMatches(CacheEntry entry, string path, bool ignoreCase)
     {
-        string name = entry.Name;
+        var name = entry.Name;
         string directory = entry.IndexNode.DirectoryPath;
         int length = directory.Length;
+        var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         if (length == 0)
         {
-            return ReferenceEquals(name, path) || (ignoreCase ? string.Equals(name, path, StringComparison.OrdinalIgnoreCase) : string.Equals(name, path, StringComparison.Ordinal));
+            return name.Is(path, comparison);
         }
 
         if (path.Length != length + 1 + name.Length || path[length] != '/')
@@ -187,8 +190,8 @@ internal sealed class EntryMap
         }
 
         return ignoreCase
-            ? path.AsSpan(length + 1).Equals(name, StringComparison.OrdinalIgnoreCase) && path.AsSpan(0, length).Equals(directory, StringComparison.OrdinalIgnoreCase)
-            : path.AsSpan(length + 1).SequenceEqual(name) && path.AsSpan(0, length).SequenceEqual(directory);
+            ? name.Is(path.AsSpan(length + 1), comparison) && path.AsSpan(0, length).Equals(directory, StringComparison.OrdinalIgnoreCase)
+            : name.Is(path.AsSpan(length + 1), comparison) && path.AsSpan(0, length).SequenceEqual(directory);
     }
 
     /// <summary>Whether two entries have the same key in this map (the same directory, name and variant).</summary>
@@ -196,7 +199,7 @@ internal sealed class EntryMap
     {
         var comparison = _ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         return a.Hash == b.Hash
-            && string.Equals(a.Name, b.Name, comparison)
+            && a.Name.Is(b.Name, comparison)
             && (ReferenceEquals(a.IndexNode, b.IndexNode) || string.Equals(a.IndexNode.DirectoryPath, b.IndexNode.DirectoryPath, comparison))
             && string.Equals(a.Variant, b.Variant, StringComparison.Ordinal);
     }

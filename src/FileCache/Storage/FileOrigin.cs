@@ -35,10 +35,10 @@ internal sealed class GivenPath(FileKey key, string fullPath)
 internal readonly struct FileOrigin
 {
     private readonly object _owner;
-    private readonly string? _name;
+    private readonly FileName _name;
 
     /// <summary>A file read or written under its project's root (a key without a variant): its paths are joined from its directory and name.</summary>
-    public FileOrigin(Invalidation.PathNode directory, string name)
+    public FileOrigin(Invalidation.PathNode directory, FileName name)
     {
         _owner = directory;
         _name = name;
@@ -48,7 +48,7 @@ internal readonly struct FileOrigin
     public FileOrigin(Invalidation.PathIndex index, in FileKey key)
     {
         System.Diagnostics.Debug.Assert(key.Variant is null, "A file's origin names the file's own bytes.");
-        _owner = index.Place(key, out string name);
+        _owner = index.Place(key, out var name);
         _name = name;
     }
 
@@ -56,38 +56,38 @@ internal readonly struct FileOrigin
     public FileOrigin(in FileKey key, string fullPath)
     {
         _owner = new GivenPath(key, fullPath);
-        _name = null;
+        _name = default;
     }
 
     public FileKey Key => _owner is Invalidation.PathNode { Project: { } project } directory
-        ? new FileKey(project.Name, project.NameHash, directory.PathOf(_name!), null, project.IgnoreCase, _name)
+        ? new FileKey(project.Name, project.NameHash, directory.PathOf(_name), null, project.IgnoreCase, _name)
         : ((GivenPath)_owner).Key;
 
     /// <summary>The absolute path the bytes came from (a new string per call for a joined path).</summary>
     public string FullPath => _owner is Invalidation.PathNode directory
-        ? (directory.DirectoryPath.Length == 0 ? System.IO.Path.Join(directory.Project!.Root, _name) : System.IO.Path.Join(directory.Project!.Root, directory.DirectoryPath, _name))
+        ? System.IO.Path.Join(directory.Project!.Root, directory.PathOf(_name))
         : ((GivenPath)_owner).FullPath;
 
     /// <summary>
     /// The directory node and name an entry of <paramref name="key"/> in <paramref name="index"/>'s project can share
     /// with this file: when the file is of that project and path. Allocates nothing.
     /// </summary>
-    public bool TryShare(Invalidation.PathIndex index, in FileKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Invalidation.PathNode? directory, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? name)
+    public bool TryShare(Invalidation.PathIndex index, in FileKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Invalidation.PathNode? directory, out FileName name)
     {
-        if (_owner is Invalidation.PathNode node && ReferenceEquals(node.Project, index.Project) && _name is not null)
+        if (_owner is Invalidation.PathNode node && ReferenceEquals(node.Project, index.Project) && !_name.IsNull)
         {
             string path = key.Path;
             int length = node.DirectoryPath.Length;
             if (length == 0
-                ? string.Equals(path, _name, StringComparison.Ordinal)
-                : path.Length == length + 1 + _name.Length && path[length] == '/' && path.AsSpan(length + 1).SequenceEqual(_name) && path.AsSpan(0, length).SequenceEqual(node.DirectoryPath))
+                ? _name.Is(path, StringComparison.Ordinal)
+                : path.Length == length + 1 + _name.Length && path[length] == '/' && _name.Is(path.AsSpan(length + 1), StringComparison.Ordinal) && path.AsSpan(0, length).SequenceEqual(node.DirectoryPath))
             {
                 (directory, name) = (node, _name);
                 return true;
             }
         }
 
-        (directory, name) = (null, null);
+        (directory, name) = (null, default);
         return false;
     }
 

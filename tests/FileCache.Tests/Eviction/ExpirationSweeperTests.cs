@@ -112,5 +112,5 @@ public class ExpirationSweeperTests
     }
 
     private static CacheEntry NewEntry(Partition partition, string path, long expiresAt) =>
-        new(new FileKey("p", partition.NameHash, path, null, false), partition.Paths.Place(path, null, out string name), name, partition, null, 1, expiresAt, 0, 0);
+        new(new FileKey("p", partition.NameHash, path, null, false), partition.Paths.Place(path, default, out var name), name, partition, null, 1, expiresAt, 0, 0);
 }

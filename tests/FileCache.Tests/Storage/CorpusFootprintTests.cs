@@ -129,7 +129,7 @@ public class CorpusFootprintTests(ITestOutputHelper output)
 
         public long Bytes { get; private set; }
 
-        /// <summary>Heap bytes of the entries' file-name strings.</summary>
+        /// <summary>Heap bytes of the entries' file names (ASCII bytes, or strings).</summary>
         public long NameBytes { get; private set; }
 
         /// <summary>The bytes of content or LZ4 block the cache keeps, by the rule it applies (at least 25 % saved).</summary>
@@ -205,7 +205,9 @@ public class CorpusFootprintTests(ITestOutputHelper output)
                 }
 
                 Paths.Add((project, relative));
-                NameBytes += FileCache.Storage.DefaultFileCache.StringBytes(relative.Contains('/', StringComparison.Ordinal) ? relative[(relative.LastIndexOf('/') + 1)..] : relative);
+                NameBytes += relative.Contains('/', StringComparison.Ordinal)
+                    ? FileCache.Storage.FileName.Copy(relative.AsSpan(relative.LastIndexOf('/') + 1)).HeapBytes
+                    : FileCache.Storage.FileName.Of(relative).HeapBytes;
                 Contents.Add(content);
                 Bytes += content.Length;
             }

@@ -120,9 +120,9 @@ public sealed class EntryPlaceTests
             var key = cache.CreateKey("p", path);
             var file = await cache.ReadAsync(key);
             Assert.True(partition.Map.TryGetValue(key, out var entry));
-            Assert.True(file.Origin.TryShare(partition.Paths, key, out var directory, out string? name));
+            Assert.True(file.Origin.TryShare(partition.Paths, key, out var directory, out var name));
             Assert.Same(directory, entry!.IndexNode);
-            Assert.Same(name, entry.Name);
+            Assert.True(name.Same(entry.Name));
             Assert.True(entry.IndexNode.InTrie);
             Assert.Equal(path, file.Key.Path);
             Assert.Equal(Path.Join(dir.Root, path).Replace('\\', '/'), file.FullPath.Replace('\\', '/'));
@@ -193,7 +193,7 @@ public sealed class EntryPlaceTests
         Assert.True(cache.Set(other, file));
         Assert.True(cache.Set(elsewhere, file));
         Assert.True(p.Map.TryGetValue(other, out var entry));
-        Assert.Equal("two.cs", entry!.Name);
+        Assert.Equal("two.cs", entry!.Name.ToString());
         Assert.Equal("x/two.cs", entry.Key.Path);
         Assert.True(cache.PartitionFor("q").Map.TryGetValue(elsewhere, out var entryQ));
         Assert.NotSame(entry.IndexNode, entryQ!.IndexNode);
@@ -226,9 +226,9 @@ public sealed class EntryPlaceTests
         long reads = 0;
         while (!stop.IsCancellationRequested)
         {
-            var node = partition.Paths.Place("stable/deep/kept.cs", null, out string name);
+            var node = partition.Paths.Place("stable/deep/kept.cs", default, out var name);
             Assert.Equal("stable/deep", node.DirectoryPath);
-            Assert.Equal("kept.cs", name);
+            Assert.Equal("kept.cs", name.ToString());
             Assert.True(node.InTrie);
             Assert.True(cache.TryGet(keep, out byte[]? kept));
             Assert.Equal(7, kept![0]);
