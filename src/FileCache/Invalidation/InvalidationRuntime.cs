@@ -91,7 +91,7 @@ internal sealed class InvalidationRuntime : IDisposable
 
     public InvalidationCounters Counters { get; } = new();
 
-    public ConcurrentDictionary<Partition, ProjectWatcher> Watchers { get; } = new();
+    public ConcurrentDictionary<Partition, ProjectWatcher> Watchers { get; } = new(Environment.ProcessorCount, 0);
 
     /// <summary>Creates the file-system watchers (tests replace it to simulate a watcher that cannot start).</summary>
     public Func<string, FileSystemWatcher> WatcherFactory { get; set; } = static root => new FileSystemWatcher(root);

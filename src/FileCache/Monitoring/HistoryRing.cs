@@ -1,9 +1,13 @@
 namespace FileCache.Monitoring;
 
-/// <summary>A bounded ring of snapshots, oldest first; guarded by the monitor's lock.</summary>
+/// <summary>
+/// A bounded ring of snapshots, oldest first; guarded by the monitor's lock. Its array starts small and doubles as
+/// snapshots come, up to <c>capacity</c>, so a young cache does not hold a day's worth of empty slots.
+/// </summary>
 internal sealed class HistoryRing(int capacity)
 {
-    private readonly StatisticsSnapshot[] _items = new StatisticsSnapshot[capacity];
+    private const int InitialSlots = 16;
+    private StatisticsSnapshot[] _items = new StatisticsSnapshot[Math.Min(capacity, InitialSlots)];
     private int _start;
 
     public int Count { get; private set; }
@@ -14,6 +18,12 @@ internal sealed class HistoryRing(int capacity)
 
     public void Add(StatisticsSnapshot snapshot)
     {
+        if (Count == _items.Length && _items.Length < capacity)
+        {
+            // Not yet wrapped (the ring only wraps at full capacity), so the items are in order from 0.
+            Array.Resize(ref _items, (int)Math.Min(capacity, 2L * _items.Length));
+        }
+
         if (Count < _items.Length)
         {
             _items[(_start + Count) % _items.Length] = snapshot;

@@ -7,6 +7,7 @@ namespace FileCache.Statistics;
 /// each partition's <see cref="HitSamples"/> ring; draining feeds them to one count-min sketch (frequency per
 /// key) and to fixed-size top-K tables. Draining happens when a ring wraps (on the sampling hit's thread, only
 /// if no other drain is running: <see cref="Monitor.TryEnter(object)"/> never waits), and before every read.
+/// Every drain first widens the sketch to the number of entries the cache holds (<see cref="AccessSketch.EnsureCapacity"/>).
 /// </summary>
 internal sealed class HotKeyTracker
 {
@@ -16,18 +17,36 @@ internal sealed class HotKeyTracker
     private readonly int _sampleRate;
     private readonly int _hotKeyCount;
     private readonly Action<CacheEntry> _consume;
+    private readonly Func<Partition[]> _partitions;
     private long _samples;
 
-    public HotKeyTracker(int sampleRate, int hotKeyCount)
+    /// <summary>Creates a tracker whose sketch is sized to the entries held by <paramref name="partitions"/>.</summary>
+    public HotKeyTracker(int sampleRate, int hotKeyCount, Func<Partition[]> partitions)
     {
         _sampleRate = sampleRate;
         _hotKeyCount = hotKeyCount;
-        _sketch = new AccessSketch(4096);
+        _partitions = partitions;
+        _sketch = new AccessSketch(MaxSketchWidth);
         _global = new TopKeys(hotKeyCount);
         _consume = Consume;
     }
 
+    /// <summary>The sketch's widest row: 32 KB of counters, reached when the cache holds over 2,048 entries.</summary>
+    public const int MaxSketchWidth = AccessSketch.MaxWidth;
+
     public HitSamples NewSamples() => new(_hotKeyCount);
+
+    /// <summary>The sketch's current width (for tests).</summary>
+    internal int SketchWidth
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _sketch.Width;
+            }
+        }
+    }
 
     /// <summary>Samples drained so far.</summary>
     public long Samples => Volatile.Read(ref _samples);
@@ -39,6 +58,7 @@ internal sealed class HotKeyTracker
         {
             try
             {
+                Fit(_partitions());
                 partition.Samples!.Drain(_consume);
             }
             finally
@@ -99,10 +119,23 @@ internal sealed class HotKeyTracker
 
     private void DrainLocked(Partition[] partitions)
     {
+        Fit(partitions);
         foreach (var partition in partitions)
         {
             partition.Samples?.Drain(_consume);
         }
+    }
+
+    /// <summary>Widens the sketch to the entries the partitions hold (caller holds the drain lock).</summary>
+    private void Fit(Partition[] partitions)
+    {
+        long held = 0;
+        foreach (var partition in partitions)
+        {
+            held += Volatile.Read(ref partition.Count);
+        }
+
+        _sketch.EnsureCapacity(held);
     }
 
     private void Consume(CacheEntry entry)

@@ -6,6 +6,9 @@ namespace FileCache.Statistics;
 /// A histogram of non-negative values in logarithmic buckets: values below 8 have a bucket each; above, every
 /// power of two is split into 8 equal buckets, so a reported percentile is within 12.5% of the true value.
 /// Buckets are Interlocked counters: recording takes no lock and any number of threads may record at once.
+/// The buckets (4 KB) are made by the first value recorded (or by <see cref="Prepare"/>), so a histogram nothing
+/// was recorded in (the invalidation latencies of a cache never invalidated, the hit latencies of an empty one)
+/// costs 40 bytes.
 /// </summary>
 internal sealed class LogHistogram
 {
@@ -15,7 +18,7 @@ internal sealed class LogHistogram
     /// <summary>Buckets for every long: 8 direct ones, then 8 per power of two from 2^3 to 2^62.</summary>
     private const int BucketCount = SubBuckets * 62;
 
-    private readonly long[] _buckets = new long[BucketCount];
+    private long[]? _buckets;
     private long _sum;
     private long _max;
 
@@ -27,7 +30,7 @@ internal sealed class LogHistogram
             value = 0;
         }
 
-        Interlocked.Increment(ref _buckets[BucketOf(value)]);
+        Interlocked.Increment(ref Buckets()[BucketOf(value)]);
         Interlocked.Add(ref _sum, value);
 
         // Invariant: _max only grows. Retry only while our value is still larger than what another thread set.
@@ -52,11 +55,17 @@ internal sealed class LogHistogram
             value = 0;
         }
 
-        Interlocked.Decrement(ref _buckets[BucketOf(value)]);
+        Interlocked.Decrement(ref Buckets()[BucketOf(value)]);
         Interlocked.Add(ref _sum, -value);
     }
 
     public long Sum => Volatile.Read(ref _sum);
+
+    /// <summary>Gets a value indicating whether the buckets were made.</summary>
+    public bool HasBuckets => Volatile.Read(ref _buckets) is not null;
+
+    /// <summary>Makes the buckets now, so that a path that must not allocate (a hit) never makes them.</summary>
+    public void Prepare() => Buckets();
 
     public long Max => Volatile.Read(ref _max);
 
@@ -64,12 +73,28 @@ internal sealed class LogHistogram
     public long[] CopyBuckets()
     {
         var copy = new long[BucketCount];
-        for (int i = 0; i < copy.Length; i++)
+        var buckets = Volatile.Read(ref _buckets);
+        if (buckets is not null)
         {
-            copy[i] = Volatile.Read(ref _buckets[i]);
+            for (int i = 0; i < copy.Length; i++)
+            {
+                copy[i] = Volatile.Read(ref buckets[i]);
+            }
         }
 
         return copy;
+    }
+
+    /// <summary>The buckets, made by the first value; of two threads racing to make them, both count into the one published.</summary>
+    private long[] Buckets()
+    {
+        return Volatile.Read(ref _buckets) ?? Make();
+
+        long[] Make()
+        {
+            Interlocked.CompareExchange(ref _buckets, new long[BucketCount], null);
+            return _buckets;
+        }
     }
 
     public static int BucketOf(long value)

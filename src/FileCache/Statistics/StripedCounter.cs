@@ -15,6 +15,9 @@ internal readonly struct StripedCounter
 
     public StripedCounter() => _cells = new PaddedLong[CellCount];
 
+    /// <summary>The heap bytes of one counter's cells (they scale with the processor count).</summary>
+    public static int HeapBytes => 24 + (CellCount * Unsafe.SizeOf<PaddedLong>());
+
     /// <summary>Adds one; returns the new value of the cell incremented (not the sum), which samplers use as a cheap "every Nth" tick.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long Increment()

@@ -2,19 +2,20 @@ namespace FileCache.Statistics;
 
 /// <summary>
 /// The K keys with the highest estimates seen so far (Space-Saving style replacement of the smallest), in a
-/// fixed array: bounded memory whatever the number of keys. Not thread-safe: used under the drain lock.
+/// fixed array: bounded memory whatever the number of keys. The arrays are made when the first key comes, so a
+/// project with no sampled hit keeps none. Not thread-safe: used under the drain lock.
 /// </summary>
 internal sealed class TopKeys
 {
-    private readonly FileKey[] _keys;
-    private readonly long[] _counts;
+    private readonly int _capacity;
+    private FileKey[] _keys = [];
+    private long[] _counts = [];
     private int _size;
     private int _minIndex;
 
     public TopKeys(int capacity)
     {
-        _keys = new FileKey[capacity];
-        _counts = new long[capacity];
+        _capacity = capacity;
     }
 
     /// <summary>Gets or sets the sketch halvings this table's counts already reflect.</summary>
@@ -23,7 +24,7 @@ internal sealed class TopKeys
     /// <summary>Offers an entry's key with its current estimate; the key (and its joined path) is made only when the table takes it.</summary>
     public void Offer(Storage.CacheEntry entry, long estimate)
     {
-        if (_size == _keys.Length && estimate <= _counts[_minIndex])
+        if (_size == _capacity && estimate <= _counts[_minIndex])
         {
             return;
         }
@@ -50,7 +51,7 @@ internal sealed class TopKeys
     {
         // A full table whose smallest count is at least this estimate cannot take the key; if the key is in
         // the table already, its count is at most this estimate, so skipping the update loses nothing that matters.
-        if (_size == _keys.Length && estimate <= _counts[_minIndex])
+        if (_size == _capacity && estimate <= _counts[_minIndex])
         {
             return;
         }
@@ -69,8 +70,14 @@ internal sealed class TopKeys
             }
         }
 
-        if (_size < _keys.Length)
+        if (_size < _capacity)
         {
+            if (_size == _keys.Length)
+            {
+                _keys = new FileKey[_capacity];
+                _counts = new long[_capacity];
+            }
+
             _keys[_size] = key;
             _counts[_size] = estimate;
             _size++;

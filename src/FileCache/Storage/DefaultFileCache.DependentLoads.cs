@@ -9,7 +9,7 @@ namespace FileCache.Storage;
 /// </summary>
 internal sealed partial class DefaultFileCache
 {
-    private readonly ConcurrentDictionary<LoadOperation, byte> _dependentLoads = new();
+    private readonly ConcurrentDictionary<LoadOperation, byte> _dependentLoads = new(Environment.ProcessorCount, 0);
 
     /// <summary>Registers <paramref name="load"/> if it declared dependencies. Called before it enters the in-flight table, so no invalidation can miss it.</summary>
     private bool TrackDependencies(LoadOperation load)

@@ -13,6 +13,13 @@ internal sealed partial class DefaultFileCache
     /// <summary>Gets the invalidation runtime (for tests).</summary>
     internal InvalidationRuntime InvalidationState => _inv;
 
+    /// <summary>Gets the hot-key tracker (for tests).</summary>
+    internal Statistics.HotKeyTracker HotKeysState => _observer.HotKeys;
+
+    /// <summary>Gets the latency histograms: hits, loads, invalidations (for tests).</summary>
+    internal (Statistics.LogHistogram Hits, Statistics.LogHistogram Loads, Statistics.LogHistogram Invalidations) LatencyState
+        => (_observer.HitLatency, _observer.LoadLatency, _observer.InvalidationLatency);
+
     /// <summary>Gets a project's partition (for tests).</summary>
     internal Partition PartitionFor(string project) => GetPartition(project);
 

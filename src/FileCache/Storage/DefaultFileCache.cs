@@ -85,6 +85,7 @@ internal sealed partial class DefaultFileCache : IFileCache
         _observer = new CacheObserver(options.Statistics, timeProvider, meterFactory, () => self.TryGetTarget(out var cache) ? cache._partitions.All : [], options.MaxBytes, options.Name);
         _hitSampleThreshold = _observer.HitSampleThreshold;
         _observer.Metrics.StoreLock = _store.Lock;
+        _store.FirstEntry = _observer.PrepareForHits;
         _inv = new Invalidation.InvalidationRuntime(options.Invalidation, timeProvider, strategies, hooks, logger);
         _negativeTtlTicks = NegativeEntryLifetime(options.Invalidation);
         _store.Index.Resolve = key => _partitions.Find(key.Project, key.ProjectHash);

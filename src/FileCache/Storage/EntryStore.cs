@@ -39,6 +39,9 @@ internal sealed class EntryStore
 
     public object Lock { get; } = new();
 
+    /// <summary>Called under the lock when a project gets its first entry (the statistics make their per-project hit structures then).</summary>
+    public Action<Partition>? FirstEntry { get; set; }
+
     /// <summary>Paths, tags and dependencies of the entries, kept in step with the lists under the lock.</summary>
     public Invalidation.EntryIndex Index { get; } = new();
 
@@ -142,6 +145,11 @@ internal sealed class EntryStore
     private void Account(CacheEntry entry)
     {
         var partition = entry.Partition;
+        if (partition.Count == 0)
+        {
+            FirstEntry?.Invoke(partition);
+        }
+
         Index.Added(entry);
         partition.Bytes += entry.Size;
         partition.Count++;

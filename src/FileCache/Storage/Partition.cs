@@ -26,7 +26,8 @@ internal sealed class Partition
     public Sources.IFileSource? Source { get; }
 
     /// <summary>The change-token registrations of files read from a source that can watch (not a root directory), by path.</summary>
-    public ConcurrentDictionary<string, IDisposable> SourceWatches { get; } = new(StringComparer.Ordinal);
+    /// <remarks>Starts with a table of a few buckets (not the default 31): most projects never have one.</remarks>
+    public ConcurrentDictionary<string, IDisposable> SourceWatches { get; } = new(Environment.ProcessorCount, 0, StringComparer.Ordinal);
 
     /// <summary>True when <see cref="Source"/> is the project's root directory (watched and checked against the disk by the cache itself).</summary>
     public bool IsPhysical => Root is not null;
@@ -47,7 +48,8 @@ internal sealed class Partition
 
     public EntryMap Map { get; }
 
-    public ConcurrentDictionary<FileKey, LoadOperation> InFlight { get; } = new();
+    /// <summary>The loads under way, by key; starts with a table of a few buckets and grows with concurrent misses.</summary>
+    public ConcurrentDictionary<FileKey, LoadOperation> InFlight { get; } = new(Environment.ProcessorCount, 0);
 
     /// <summary>The trie of the entries' paths, for directory and glob invalidation; guarded by the store lock.</summary>
     public Invalidation.PathIndex Paths { get; }

@@ -28,7 +28,7 @@ internal sealed class CacheObserver : IDisposable
         HitSampleThreshold = Enabled ? HitSampling.Threshold(options.HitSampleRate) : 0;
         _timingThreshold = Enabled ? HitSampling.Threshold(options.HitTimingRate) : 0;
         SampleRate = options.HitSampleRate;
-        HotKeys = new HotKeyTracker(options.HitSampleRate, options.HotKeyCount);
+        HotKeys = new HotKeyTracker(options.HitSampleRate, options.HotKeyCount, partitions);
         Metrics = new CacheMetrics(meterFactory, partitions, budget, options.PerProjectMetrics, cacheName);
         _clockOverhead = Enabled ? MeasureClockOverhead() : 0;
     }
@@ -54,6 +54,20 @@ internal sealed class CacheObserver : IDisposable
     public LogHistogram InvalidationLatency { get; } = new();
 
     public HitSamples? NewSamples() => Enabled ? HotKeys.NewSamples() : null;
+
+    /// <summary>
+    /// Called by the store (under its lock) when a project gets its first entry: makes what a sampled hit of that
+    /// project writes to (its sample ring, the hit-latency buckets), so that no hit allocates them, while a cache or
+    /// project that never held an entry does not hold them either.
+    /// </summary>
+    public void PrepareForHits(Partition partition)
+    {
+        partition.Samples?.Prepare();
+        if (_timingThreshold != 0)
+        {
+            HitLatency.Prepare();
+        }
+    }
 
     /// <summary>
     /// A sampled hit (one in <see cref="SampleRate"/>): its entry goes to the partition's sample ring; one in
