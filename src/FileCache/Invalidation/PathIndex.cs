@@ -22,6 +22,12 @@ internal sealed class PathIndex
     private PathNode? _lastDirectory;
     private PathNode? _lastPlaced;
 
+    /// <summary>
+    /// Keys of files that cached entries depend on (they may not be cached themselves), by their directory's node: few
+    /// directories have any, so the index keeps them rather than every node a field; store lock.
+    /// </summary>
+    private Dictionary<PathNode, List<FileKey>>? _targets;
+
     public PathIndex(bool ignoreCase, ProjectIdentity? project = null)
     {
         Comparer = ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
@@ -131,14 +137,25 @@ internal sealed class PathIndex
     public void AddTarget(in FileKey key)
     {
         var node = Attach(key.Path, Math.Max(0, key.Path.LastIndexOf('/')), null);
-        (node.Targets ??= []).Add(key);
+        _targets ??= new Dictionary<PathNode, List<FileKey>>(ReferenceEqualityComparer.Instance);
+        if (!_targets.TryGetValue(node, out var targets))
+        {
+            _targets.Add(node, targets = []);
+        }
+
+        targets.Add(key);
     }
 
     public void RemoveTarget(in FileKey key)
     {
         var node = FindDirectory(key.Path.AsSpan(0, Math.Max(0, key.Path.LastIndexOf('/'))));
-        if (node?.Targets is { } targets && targets.Remove(key))
+        if (node is not null && TargetsOf(node) is { } targets && targets.Remove(key))
         {
+            if (targets.Count == 0)
+            {
+                _targets!.Remove(node);
+            }
+
             Prune(node);
         }
     }
@@ -169,7 +186,7 @@ internal sealed class PathIndex
                 }
             }
 
-            if (parent.Targets is { } targets)
+            if (TargetsOf(parent) is { } targets)
             {
                 foreach (var target in targets)
                 {
@@ -183,7 +200,7 @@ internal sealed class PathIndex
     }
 
     /// <summary>Adds the keys of the entries (and dependency targets) at and under <paramref name="node"/>.</summary>
-    public static void Collect(PathNode node, List<FileKey> keys)
+    private void Collect(PathNode node, List<FileKey> keys)
     {
         var stack = new Stack<PathNode>();
         stack.Push(node);
@@ -195,7 +212,7 @@ internal sealed class PathIndex
                 keys.Add(entry.Key);
             }
 
-            if (current.Targets is { } targets)
+            if (TargetsOf(current) is { } targets)
             {
                 keys.AddRange(targets);
             }
@@ -296,7 +313,7 @@ internal sealed class PathIndex
     /// <summary>Removes empty nodes from <paramref name="node"/> up, so the trie never outgrows what it indexes.</summary>
     private void Prune(PathNode node)
     {
-        while (node.Parent is { } parent && node.InTrie && node.IsEmpty)
+        while (node.Parent is { } parent && node.InTrie && node.HoldsNothing && TargetsOf(node) is null)
         {
             parent.RemoveChild(node);
             node.InTrie = false;
@@ -304,6 +321,9 @@ internal sealed class PathIndex
             node = parent;
         }
     }
+
+    /// <summary>The dependency targets in <paramref name="node"/>'s directory, or null; store lock.</summary>
+    private List<FileKey>? TargetsOf(PathNode node) => _targets is { } targets && targets.TryGetValue(node, out var list) ? list : null;
 
     /// <summary>Compares children by their last segment, so a node's key is its directory path (no segment string per node).</summary>
     internal sealed class SegmentComparer(StringComparison comparison) : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>

@@ -40,9 +40,6 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
     /// <summary>Head of the intrusive list (<see cref="CacheEntry.IndexNext"/>) of the entries of files in this directory.</summary>
     public CacheEntry? First;
 
-    /// <summary>Keys of files in this directory that cached entries depend on (they may not be cached themselves).</summary>
-    public List<FileKey>? Targets;
-
     /// <summary>True while the node is in the trie (false for a node made for a load, and once pruned); store lock.</summary>
     public bool InTrie;
 
@@ -58,7 +55,8 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
     /// <summary>The hash of the directory's own segment under <paramref name="comparison"/>.</summary>
     public int SegmentHash(StringComparison comparison) => _path.HashFrom(_segmentStart, comparison);
 
-    public bool IsEmpty => First is null && _children is null && (Targets is null || Targets.Count == 0);
+    /// <summary>Whether no entry is in the directory and it has no subdirectory (its index also checks it is no dependency target's).</summary>
+    public bool HoldsNothing => First is null && _children is null;
 
     /// <summary>The normalized relative path of the file <paramref name="name"/> in this directory (a new string, except at the root).</summary>
     public string PathOf(FileName name) => name.After(_path);
@@ -152,12 +150,12 @@ internal sealed class PathNode(string directoryPath, PathNode? parent, ProjectId
     }
 
     /// <summary>
-    /// Heap bytes of this node and its subtree's nodes (for footprint figures): each node (72), its path string, and its
+    /// Heap bytes of this node and its subtree's nodes (for footprint figures): each node (64), its path string, and its
     /// children's array (24 + 8 per child) or table (56 + 8 per slot, two or more slots a child). Entries and targets are not counted.
     /// </summary>
     public long SubtreeBytes()
     {
-        long bytes = 72 + _path.HeapBytes;
+        long bytes = 64 + _path.HeapBytes;
         switch (_children)
         {
             case PathNode[] array:
