@@ -46,6 +46,11 @@ public interface IFileCache : IDisposable
     /// <returns>The key.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="project"/> or <paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException">An argument is empty, contains a NUL character, names no registered project, or the path escapes the project's root.</exception>
+    /// <remarks>
+    /// The key carries the name its entry keeps, so its hits compare that by reference. For a path that is cached, the
+    /// key takes the entry's and nothing is allocated (a canonical path is kept as given); for one not cached yet, the
+    /// key makes the file's name once (a few dozen bytes), and the entry a read of this key makes shares it.
+    /// </remarks>
     FileKey CreateKey(string project, string path, string? variant = null);
 
     /// <summary>Returns a file's bytes, from the cache or read through from the project's root directory.</summary>

@@ -172,7 +172,8 @@ internal sealed class EntryMap
     /// Whether <paramref name="path"/> is the entry's directory path, a separator and its name: two comparisons of the
     /// key's path against the strings the entry shares with its directory, in place of one against a full path.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Not inlined: a prepared key's hit compares its name by reference and never comes here, so the hit stays small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     internal static bool PathMatches(CacheEntry entry, string path, bool ignoreCase)
     {
         var name = entry.Name;
