@@ -82,6 +82,9 @@ public class CorpusFootprintTests(ITestOutputHelper output)
         output.WriteLine($"path index: {nodes} directory nodes, {indexBytes} B ({indexBytes / (double)entries:F0} B per entry); names {corpus.NameBytes} B ({corpus.NameBytes / (double)entries:F0} B per entry)");
         Assert.Equal(corpus.Count, entries);
         Assert.InRange(retainedPerReported, 0.90, 1.05);
+
+        // The bound on what a file entry costs beyond its bytes, index and cache-wide structures included.
+        Assert.InRange(overheadRetained, 0, 400);
     }
 
     private static async Task<IFileCache?> FillAsync(Corpus corpus, int threshold, CompressionLevel level, bool keep)
