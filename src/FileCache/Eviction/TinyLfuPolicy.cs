@@ -372,11 +372,7 @@ internal sealed class TinyLfuPolicy
         var directory = entry.IndexNode.Path;
         if (directory.Length != 0)
         {
-            for (int i = 0; i < directory.Length; i++)
-            {
-                hash = (hash ^ directory[i]) * 16777619;
-            }
-
+            hash = directory.Fnv(hash);
             hash = (hash ^ '/') * 16777619;
         }
 
@@ -404,15 +400,7 @@ internal sealed class TinyLfuPolicy
 
     private static uint Mix(uint hash, string text) => (Chars(hash, text) ^ 0xFFFF) * 16777619;
 
-    private static uint Mix(uint hash, Storage.FileName name)
-    {
-        for (int i = 0; i < name.Length; i++)
-        {
-            hash = (hash ^ name[i]) * 16777619;
-        }
-
-        return (hash ^ 0xFFFF) * 16777619;
-    }
+    private static uint Mix(uint hash, Storage.FileName name) => (name.Fnv(hash) ^ 0xFFFF) * 16777619;
 
     private static uint Chars(uint hash, string text)
     {

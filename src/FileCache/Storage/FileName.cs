@@ -29,6 +29,27 @@ internal readonly struct FileName
     /// <summary>The name's character at <paramref name="index"/>.</summary>
     public char this[int index] => _value is byte[] bytes ? (char)bytes[index] : ((string)_value!)[index];
 
+    /// <summary>Folds the characters into an FNV-1a hash (the same value for the bytes as for their string).</summary>
+    public uint Fnv(uint hash)
+    {
+        if (_value is byte[] bytes)
+        {
+            foreach (byte b in bytes)
+            {
+                hash = (hash ^ b) * 16777619;
+            }
+        }
+        else
+        {
+            foreach (char c in (string)_value!)
+            {
+                hash = (hash ^ c) * 16777619;
+            }
+        }
+
+        return hash;
+    }
+
     /// <summary>Heap bytes of the name's object.</summary>
     public long HeapBytes => _value is byte[] bytes ? (24 + bytes.Length + 7) & ~7L : DefaultFileCache.StringBytes((string)_value!);
 
