@@ -21,7 +21,7 @@ namespace FileCache.Eviction;
 /// victim it would displace, one at a time, and loses at the first one that is at least as popular: a huge
 /// file read once cannot flush many small hot ones.
 /// </remarks>
-internal sealed class TinyLfuPolicy
+internal sealed partial class TinyLfuPolicy
 {
     public const byte Window = 0;
     public const byte Probation = 1;
@@ -353,64 +353,6 @@ internal sealed class TinyLfuPolicy
         _moved = WindowMax != before;
     }
 
-
-    /// <summary>
-    /// FNV-1a over the key's parts: the same in every process (string hashes are randomized per process), so the
-    /// policy's choices, and the simulator's results, are reproducible.
-    /// </summary>
-    /// <summary><see cref="StableHash(in FileKey)"/> of an entry's key, without joining its path (the same value).</summary>
-    internal static int StableHash(CacheEntry entry)
-    {
-        var partition = entry.Partition;
-        if (partition.IgnoreCase)
-        {
-            return StableHash(entry.Key);
-        }
-
-        uint hash = 2166136261;
-        hash = Mix(hash, partition.Name);
-        var directory = entry.IndexNode.Path;
-        if (directory.Length != 0)
-        {
-            hash = directory.Fnv(hash);
-            hash = (hash ^ '/') * 16777619;
-        }
-
-        hash = Mix(hash, entry.Name);
-        if (entry.Variant is not null)
-        {
-            hash = Mix(hash, entry.Variant);
-        }
-
-        return (int)hash;
-    }
-
-    internal static int StableHash(in FileKey key)
-    {
-        uint hash = 2166136261;
-        hash = Mix(hash, key.Project);
-        hash = Mix(hash, key.IgnoreCase ? key.Path.ToUpperInvariant() : key.Path);
-        if (key.Variant is not null)
-        {
-            hash = Mix(hash, key.Variant);
-        }
-
-        return (int)hash;
-    }
-
-    private static uint Mix(uint hash, string text) => (Chars(hash, text) ^ 0xFFFF) * 16777619;
-
-    private static uint Mix(uint hash, Storage.FileName name) => (name.Fnv(hash) ^ 0xFFFF) * 16777619;
-
-    private static uint Chars(uint hash, string text)
-    {
-        foreach (char c in text)
-        {
-            hash = (hash ^ c) * 16777619;
-        }
-
-        return hash;
-    }
 
     private void Fold(CacheEntry entry) => Fold(entry, out _);
 

@@ -26,9 +26,6 @@ internal readonly struct FileName
     /// <summary>The name's length in characters.</summary>
     public int Length => _value is byte[] bytes ? bytes.Length : ((string)_value!).Length;
 
-    /// <summary>The name's character at <paramref name="index"/>.</summary>
-    public char this[int index] => _value is byte[] bytes ? (char)bytes[index] : ((string)_value!)[index];
-
     /// <summary>Folds the characters into an FNV-1a hash (the same value for the bytes as for their string).</summary>
     public uint Fnv(uint hash)
     {
