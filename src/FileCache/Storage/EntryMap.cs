@@ -136,9 +136,26 @@ internal sealed class EntryMap
             index = (index + 1) & mask;
         }
 
-        Volatile.Write(ref _slots[index], Tombstone);
         _count--;
-        _tombstones++;
+        if (_slots[(index + 1) & mask] is null)
+        {
+            // The end of a probe run: no key lies past this slot along it, so the slot (and the tombstones just before
+            // it) can be empty again rather than tombstones, which keeps misses' probes short under churn. A reader
+            // that is past this slot already compared what it held; one that reaches it sees an end of run, which is
+            // where its probe would end anyway.
+            Volatile.Write(ref _slots[index], null);
+            for (int before = (index - 1) & mask; _slots[before] == Tombstone; before = (before - 1) & mask)
+            {
+                Volatile.Write(ref _slots[before], null);
+                _tombstones--;
+            }
+        }
+        else
+        {
+            Volatile.Write(ref _slots[index], Tombstone);
+            _tombstones++;
+        }
+
         if (_count * 8 < _slots.Length && _slots.Length > 16)
         {
             Rebuild(Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, _count * 4))));
