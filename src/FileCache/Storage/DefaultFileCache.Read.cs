@@ -51,9 +51,25 @@ internal sealed partial class DefaultFileCache
             return false;
         }
 
+        // Looked up as given first: every key in the map is canonical, and normalizing a canonical path returns it
+        // unchanged, so a path equal to a mapped key's is that key's normalized form (under an ignore-case project
+        // too: '/', '.', '\\' and NUL have no other case). A hit skips the normalizer's scan; a miss pays it, and a second
+        // lookup only when normalizing changed the path.
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length != 0 && partition.Map.TryGetFileByPath(path, FileKey.ComputeHash(partition.NameHash, path, null, partition.IgnoreCase), out var entry))
+        {
+            return TryGetFound(partition, entry, out value);
+        }
+
         string normalized = PathNormalizer.Normalize(path, partition.Root, partition.IgnoreCase, nameof(path));
-        var key = new FileKey(partition.Name, partition.NameHash, normalized, null, partition.IgnoreCase);
-        return TryGetCore(partition, key, out value);
+        if (!ReferenceEquals(normalized, path))
+        {
+            return TryGetCore(partition, new FileKey(partition.Name, partition.NameHash, normalized, null, partition.IgnoreCase), out value);
+        }
+
+        partition.Counters.Misses.Increment();
+        value = default;
+        return false;
     }
 
     /// <inheritdoc/>
@@ -82,7 +98,21 @@ internal sealed partial class DefaultFileCache
     private bool TryGetCore<T>(Partition partition, in FileKey key, [MaybeNullWhen(false)] out T value)
     {
         // Under a distributed read lease (TrustUntil), one coarse clock read while the lease holds; past it, this read checks.
-        if (partition.Map.TryGetValue(key, out var entry) && Trusted(entry))
+        if (partition.Map.TryGetValue(key, out var entry))
+        {
+            return TryGetFound(partition, entry, out value);
+        }
+
+        partition.Counters.Misses.Increment();
+        value = default;
+        return false;
+    }
+
+    /// <summary>The rest of a lookup that found <paramref name="entry"/>: a hit when it is trusted, live and a <typeparamref name="T"/>, else a miss.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetFound<T>(Partition partition, CacheEntry entry, [MaybeNullWhen(false)] out T value)
+    {
+        if (Trusted(entry))
         {
             // A compressed file is stored as an internal CompressedFile: never hand that out, even to
             // TryGetValue (T = object); one method-table compare on the hit path.

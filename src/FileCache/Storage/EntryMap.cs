@@ -24,6 +24,9 @@ internal sealed class EntryMap
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>Tombstones in the current array (for tests).</summary>
+    internal int Tombstones => _tombstones;
+
     /// <summary>Slots in the current array (for tests and footprint figures).</summary>
     public int Capacity => _slots.Length;
 
@@ -57,6 +60,37 @@ internal sealed class EntryMap
     }
 
     public bool ContainsKey(in FileKey key) => TryGetValue(key, out _);
+
+    /// <summary>
+    /// Finds the file entry (no variant) of a path a caller gave as a string; lock-free. As <see cref="TryGetValue"/>,
+    /// with the path compare inlined: such a key carries no entry's name, so it always compares the path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetFileByPath(string path, int hash, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheEntry? entry)
+    {
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int index = hash & mask;
+        while (true)
+        {
+            var candidate = slots[index];
+            if (candidate is null)
+            {
+                break;
+            }
+
+            if (candidate.Hash == hash && !candidate.HasVariant && PathMatchesInline(candidate, path, _ignoreCase))
+            {
+                entry = candidate;
+                return true;
+            }
+
+            index = (index + 1) & mask;
+        }
+
+        entry = null;
+        return false;
+    }
 
     /// <summary>Maps the entry's key to <paramref name="entry"/>, replacing the entry there. Caller holds the store lock.</summary>
     public void SetLocked(CacheEntry entry)
@@ -191,10 +225,31 @@ internal sealed class EntryMap
     /// </summary>
     // Not inlined: a prepared key's hit compares its name by reference and never comes here, so the hit stays small.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static bool PathMatches(CacheEntry entry, string path, bool ignoreCase)
+    internal static bool PathMatches(CacheEntry entry, string path, bool ignoreCase) => PathMatchesInline(entry, path, ignoreCase);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool PathMatchesInline(CacheEntry entry, string path, bool ignoreCase)
     {
-        var name = entry.Name;
         var directory = entry.IndexNode;
+        if (!ignoreCase && entry.Name.Bytes is { } nameBytes && directory.Path.Bytes is { } directoryBytes)
+        {
+            // The common case, both kept as ASCII bytes and compared ordinally: each compare widens the bytes in place.
+            int directoryLength = directoryBytes.Length;
+            return path.Length == directoryLength + 1 + nameBytes.Length
+                && path[directoryLength] == '/'
+                && FileName.SameChars(nameBytes, path.AsSpan(directoryLength + 1))
+                && FileName.SameChars(directoryBytes, path.AsSpan(0, directoryLength));
+        }
+
+        return PathMatchesSlow(entry, path, ignoreCase);
+    }
+
+    /// <summary>A path compare where a name or directory is kept as a string, or case is ignored.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool PathMatchesSlow(CacheEntry entry, string path, bool ignoreCase)
+    {
+        var directory = entry.IndexNode;
+        var name = entry.Name;
         int length = directory.DirectoryLength;
         var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         if (length == 0)
@@ -207,9 +262,7 @@ internal sealed class EntryMap
             return false;
         }
 
-        return ignoreCase
-            ? name.Is(path.AsSpan(length + 1), comparison) && directory.DirectoryIs(path.AsSpan(0, length), StringComparison.OrdinalIgnoreCase)
-            : name.Is(path.AsSpan(length + 1), comparison) && directory.DirectoryIs(path.AsSpan(0, length), StringComparison.Ordinal);
+        return name.Is(path.AsSpan(length + 1), comparison) && directory.DirectoryIs(path.AsSpan(0, length), comparison);
     }
 
     /// <summary>Whether two entries have the same key in this map (the same directory, name and variant).</summary>

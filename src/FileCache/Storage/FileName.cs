@@ -23,6 +23,9 @@ internal readonly struct FileName
     /// <summary>Whether there is no name (a key made without one).</summary>
     public bool IsNull => _value is null;
 
+    /// <summary>The name's ASCII bytes, or null when it is kept as a string (it has a non-ASCII character, or is a root's empty path).</summary>
+    public byte[]? Bytes => _value as byte[];
+
     /// <summary>The name's length in characters.</summary>
     public int Length => _value is byte[] bytes ? bytes.Length : ((string)_value!).Length;
 
