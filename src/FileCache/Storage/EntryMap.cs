@@ -32,32 +32,8 @@ internal sealed class EntryMap
 
     /// <summary>Finds the entry of <paramref name="key"/> (which must belong to this map's project); lock-free.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryGetValue(in FileKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheEntry? entry)
-    {
-        var slots = _slots;
-        int hash = key.GetHashCode();
-        int mask = slots.Length - 1;
-        int index = hash & mask;
-        while (true)
-        {
-            var candidate = slots[index];
-            if (candidate is null)
-            {
-                break;
-            }
-
-            if (candidate.Hash == hash && Matches(candidate, key))
-            {
-                entry = candidate;
-                return true;
-            }
-
-            index = (index + 1) & mask;
-        }
-
-        entry = null;
-        return false;
-    }
+    public bool TryGetValue(in FileKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheEntry? entry) =>
+        Probe<ByKey>(key.GetHashCode(), in key, null!, out entry);
 
     public bool ContainsKey(in FileKey key) => TryGetValue(key, out _);
 
@@ -66,31 +42,8 @@ internal sealed class EntryMap
     /// with the path compare inlined: such a key carries no entry's name, so it always compares the path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryGetFileByPath(string path, int hash, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheEntry? entry)
-    {
-        var slots = _slots;
-        int mask = slots.Length - 1;
-        int index = hash & mask;
-        while (true)
-        {
-            var candidate = slots[index];
-            if (candidate is null)
-            {
-                break;
-            }
-
-            if (candidate.Hash == hash && !candidate.HasVariant && PathMatchesInline(candidate, path, _ignoreCase))
-            {
-                entry = candidate;
-                return true;
-            }
-
-            index = (index + 1) & mask;
-        }
-
-        entry = null;
-        return false;
-    }
+    public bool TryGetFileByPath(string path, int hash, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheEntry? entry) =>
+        Probe<ByPath>(hash, in Unsafe.NullRef<FileKey>(), path, out entry);
 
     /// <summary>Maps the entry's key to <paramref name="entry"/>, replacing the entry there. Caller holds the store lock.</summary>
     public void SetLocked(CacheEntry entry)
@@ -208,6 +161,38 @@ internal sealed class EntryMap
                 yield return entry;
             }
         }
+    }
+
+    /// <summary>
+    /// Probes the run from <paramref name="hash"/>'s slot to the first empty one for an entry of that hash that
+    /// <typeparamref name="TMatch"/> accepts (the JIT compiles a copy for each matcher, with its compare inlined).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Probe<TMatch>(int hash, in FileKey key, string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheEntry? entry)
+        where TMatch : struct, IProbeMatch
+    {
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int index = hash & mask;
+        while (true)
+        {
+            var candidate = slots[index];
+            if (candidate is null)
+            {
+                break;
+            }
+
+            if (candidate.Hash == hash && TMatch.Matches(this, candidate, in key, path))
+            {
+                entry = candidate;
+                return true;
+            }
+
+            index = (index + 1) & mask;
+        }
+
+        entry = null;
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -333,5 +318,27 @@ internal sealed class EntryMap
 
         _tombstones = 0;
         Volatile.Write(ref _slots, slots);
+    }
+
+    /// <summary>How <see cref="Probe{TMatch}"/> compares an entry whose hash matched: with a key, or with a path string alone.</summary>
+    private interface IProbeMatch
+    {
+        static abstract bool Matches(EntryMap map, CacheEntry candidate, in FileKey key, string path);
+    }
+
+    /// <summary>Compares with <c>key</c> (its name by reference when it carries one).</summary>
+    private readonly struct ByKey : IProbeMatch
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Matches(EntryMap map, CacheEntry candidate, in FileKey key, string path) => map.Matches(candidate, key);
+    }
+
+    /// <summary>Compares with <c>path</c>, a file's (no variant); the key is not read. A tombstone never matches.</summary>
+    private readonly struct ByPath : IProbeMatch
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Matches(EntryMap map, CacheEntry candidate, in FileKey key, string path) =>
+            // The tombstone check comes last: only a path of NULs could match its name, and a hit pays one compare.
+            !candidate.HasVariant && PathMatchesInline(candidate, path, map._ignoreCase) && candidate != Tombstone;
     }
 }
