@@ -51,14 +51,16 @@ internal static class KeyHash
         if (i < chunks.Length)
         {
             a = Step(a, chunks[i], K1);
-            if (i + 1 < chunks.Length)
-            {
-                b = Step(b, chunks[i + 1], K2);
-                if (i + 2 < chunks.Length)
-                {
-                    c = Step(c, chunks[i + 2], K1);
-                }
-            }
+        }
+
+        if (i + 1 < chunks.Length)
+        {
+            b = Step(b, chunks[i + 1], K2);
+        }
+
+        if (i + 2 < chunks.Length)
+        {
+            c = Step(c, chunks[i + 2], K1);
         }
 
         // The last 0-3 chars that do not fill a chunk.

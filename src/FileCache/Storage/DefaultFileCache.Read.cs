@@ -43,10 +43,10 @@ internal sealed partial class DefaultFileCache
         }
 
         ArgumentException.ThrowIfNullOrEmpty(project);
+        ArgumentNullException.ThrowIfNull(path);
         var partition = _partitions.Find(project);
         if (partition is null)
         {
-            ArgumentNullException.ThrowIfNull(path);
             value = default;
             return false;
         }
@@ -55,21 +55,17 @@ internal sealed partial class DefaultFileCache
         // unchanged, so a path equal to a mapped key's is that key's normalized form (under an ignore-case project
         // too: '/', '.', '\\' and NUL have no other case). A hit skips the normalizer's scan; a miss pays it, and a second
         // lookup only when normalizing changed the path.
-        ArgumentNullException.ThrowIfNull(path);
-        if (path.Length != 0 && partition.Map.TryGetFileByPath(path, FileKey.ComputeHash(partition.NameHash, path, null, partition.IgnoreCase), out var entry))
+        if (path.Length == 0 || !partition.Map.TryGetFileByPath(path, FileKey.ComputeHash(partition.NameHash, path, null, partition.IgnoreCase), out var entry))
         {
-            return TryGetFound(partition, entry, out value);
+            string normalized = PathNormalizer.Normalize(path, partition.Root, partition.IgnoreCase, nameof(path));
+            entry = null;
+            if (!ReferenceEquals(normalized, path))
+            {
+                partition.Map.TryGetValue(new FileKey(partition.Name, partition.NameHash, normalized, null, partition.IgnoreCase), out entry);
+            }
         }
 
-        string normalized = PathNormalizer.Normalize(path, partition.Root, partition.IgnoreCase, nameof(path));
-        if (!ReferenceEquals(normalized, path))
-        {
-            return TryGetCore(partition, new FileKey(partition.Name, partition.NameHash, normalized, null, partition.IgnoreCase), out value);
-        }
-
-        partition.Counters.Misses.Increment();
-        value = default;
-        return false;
+        return TryGetFound(partition, entry, out value);
     }
 
     /// <inheritdoc/>
@@ -108,11 +104,11 @@ internal sealed partial class DefaultFileCache
         return false;
     }
 
-    /// <summary>The rest of a lookup that found <paramref name="entry"/>: a hit when it is trusted, live and a <typeparamref name="T"/>, else a miss.</summary>
+    /// <summary>The rest of a lookup: a hit when it found an <paramref name="entry"/> that is trusted, live and a <typeparamref name="T"/>, else a miss.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryGetFound<T>(Partition partition, CacheEntry entry, [MaybeNullWhen(false)] out T value)
+    private bool TryGetFound<T>(Partition partition, CacheEntry? entry, [MaybeNullWhen(false)] out T value)
     {
-        if (Trusted(entry))
+        if (entry is not null && Trusted(entry))
         {
             // A compressed file is stored as an internal CompressedFile: never hand that out, even to
             // TryGetValue (T = object); one method-table compare on the hit path.
