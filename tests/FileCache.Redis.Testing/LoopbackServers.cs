@@ -12,13 +12,35 @@ namespace FileCache.Redis.Testing;
 /// </summary>
 public static class LoopbackServers
 {
-    /// <summary>Returns a loopback port that was free a moment ago.</summary>
+    // Ports handed out lie below the ephemeral ranges (Linux 32768-60999, Windows and macOS 49152-65535). A port the
+    // kernel picks is an ephemeral one, and before a node process bound it, an outgoing connection of this or another
+    // test could take it as its source port ("address already in use", seen in a peer scenario under CI).
+    private const int FirstPort = 20_000;
+    private const int PortCount = 12_000;
+    private static int _nextPort = Random.Shared.Next(PortCount);
+
+    /// <summary>Returns a loopback port that was free a moment ago, outside the range outgoing connections take ports from.</summary>
     /// <returns>The port.</returns>
     public static int FreePort()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        for (int attempt = 0; attempt < PortCount; attempt++)
+        {
+            int port = FirstPort + (int)((uint)Interlocked.Increment(ref _nextPort) % PortCount);
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: try the next one.
+            }
+        }
+
+        using var any = new TcpListener(IPAddress.Loopback, 0);
+        any.Start();
+        return ((IPEndPoint)any.LocalEndpoint).Port;
     }
 
     /// <summary>Starts Garnet on a loopback port with Lua (and Lua transactions) on, small memory and no persistence.</summary>
